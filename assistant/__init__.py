@@ -1,0 +1,1 @@
+"""Retrieval-augmented answers, pre-broadcast plans and LLM providers."""

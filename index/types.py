@@ -1,0 +1,66 @@
+"""Typed records passed between the index stages and to the assistant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One retrievable passage of a card: a section, with the card title and heading carried in."""
+
+    chunk_id: str          # stable: f"{card_id}#{ordinal}"
+    card_id: str
+    title: str             # the card title
+    section: str           # the section heading ("" for text before the first heading)
+    text: str              # the passage itself, without the title/heading prefix
+    topics: tuple[str, ...]
+    stage: str
+    forces: tuple[str, ...]
+    ordinal: int
+
+    def embedding_text(self) -> str:
+        """What is embedded and keyword-indexed: title and heading carried into the passage."""
+        heading = f"{self.title} / {self.section}" if self.section else self.title
+        return f"{heading}\n{self.text}"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Optional restrictions on a search; None means any."""
+
+    stage: str | None = None   # pre | live | post | anytime
+    force: str | None = None   # traffic | live-ops | incubation | supply | fulfillment | general
+    topic: str | None = None   # a topic id
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One result, best first; results are de-duplicated per card (the best chunk of each card)."""
+
+    chunk: Chunk
+    score: float
+
+    @property
+    def card_id(self) -> str:
+        return self.chunk.card_id
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    cards: int
+    chunks: int
+    embedder: str
+    built_at: str          # ISO 8601, UTC
+    generation: str
+    mode: str              # "embedded" | "server"
+
+
+@dataclass(frozen=True)
+class RebuildSummary:
+    cards_added: int
+    cards_changed: int
+    cards_removed: int
+    cards_unchanged: int
+    chunks_embedded: int
+    seconds: float

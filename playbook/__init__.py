@@ -1,0 +1,1 @@
+"""The cross-cycle operator handbook: cards on disk, their loader and validator."""
