@@ -39,7 +39,9 @@ class SearchResult:
     """One result, best first; results are de-duplicated per card (the best chunk of each card)."""
 
     chunk: Chunk
-    score: float
+    score: float                              # the fused ranking score (higher is better)
+    vector_similarity: float | None = None    # cosine similarity of the best chunk, if it was a vector hit
+    keyword_score: float | None = None        # BM25 score of the best chunk, if it was a keyword hit
 
     @property
     def card_id(self) -> str:
