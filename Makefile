@@ -1,0 +1,32 @@
+# Set-up and entry points. README: `make run` starts the app, `make test` runs the tests.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.PHONY: setup run test browser index bench
+
+$(STAMP): requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Start the app on http://localhost:8501 (the index is built on first use).
+run: setup
+	$(PY) -m index ensure
+	$(VENV)/bin/streamlit run ui/app.py
+
+## Debian's Chromium for the browser tests (never a downloaded browser build).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+## Run every test (real Chroma, real embedding model, real Streamlit, real browser).
+test: setup browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+index: setup
+	$(PY) -m index rebuild
