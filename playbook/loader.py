@@ -160,6 +160,10 @@ def read_card(path: Path) -> tuple[Card | None, list[Problem]]:
     summary = data.get("summary", "")
     if summary is not None and not isinstance(summary, str):
         problems.append(Problem(path, fm.line_of(("summary",)), "`summary` must be a text"))
+    for key in ("keywords", "questions"):
+        # Maintainers write bare numbers such as 9.9 as keywords; YAML reads them as numbers.
+        if isinstance(data.get(key), list):
+            data[key] = [str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in data[key]]
     for key in LIST_FIELDS:
         if key in data and not (data[key] is None or _str_list(data[key])):
             problems.append(Problem(path, fm.line_of((key,)), f"`{key}` must be a list of texts"))
@@ -231,7 +235,8 @@ def check_cards(cards_dir: Path) -> CheckResult:
             if link not in first_seen:
                 problems.append(Problem(card.path, _key_line(card, "links"), f"link to unknown card id `{link}`"))
     problems.sort(key=lambda p: (str(p.path), p.line))
-    return CheckResult(cards=tuple(cards), problems=tuple(problems))
+    invalid = {p.path for p in problems}
+    return CheckResult(cards=tuple(c for c in cards if c.path not in invalid), problems=tuple(problems))
 
 
 def _key_line(card: Card, key: str) -> int:
