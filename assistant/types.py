@@ -20,10 +20,15 @@ class Source:
 
 @dataclass(frozen=True)
 class Turn:
-    """One earlier message of a conversation (role is "user" or "assistant")."""
+    """One earlier message of a conversation (role is "user" or "assistant").
+
+    ``sources`` (optional) are the sources of an assistant message; with them a follow-up such as
+    "第二步具体怎么做？" is resolved to the card the step came from.
+    """
 
     role: str
     content: str
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,18 @@ class Answer:
     sources: tuple[Source, ...]
     notice: str = ""              # e.g. "大模型超时，已改用离线回答"
     rewritten_question: str = ""  # the standalone question used for retrieval
+    scope: dict = field(default_factory=dict, compare=False)  # retrieval evidence behind in_scope
+    removed_citations: tuple[int, ...] = ()  # [n] the model wrote that were not retrieved sources
+
+    def cited(self) -> list[int]:
+        """The distinct [n] numbers used in the answer, in order."""
+        import re
+
+        return list(dict.fromkeys(int(n) for n in re.findall(r"\[(\d{1,3})\]", self.answer)))
+
+    def turns(self, question: str) -> list["Turn"]:
+        """This exchange as two history turns (pass them back as ``history`` for a follow-up)."""
+        return [Turn("user", question), Turn("assistant", self.answer, self.sources)]
 
     def to_json(self) -> dict:
         """The contract's JSON shape for ``python -m assistant ask --json``."""
@@ -55,3 +72,68 @@ class PlanSection:
     title: str
     markdown: str
     sources: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class WarmupDay:
+    """One day of the warm-up schedule; items read "HH:MM what to do"."""
+
+    date: str                      # YYYY-MM-DD
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WarmupEvent:
+    """One timed warm-up action (what the calendar export is made of)."""
+
+    start: str                     # YYYY-MM-DDTHH:MM, local time
+    text: str
+    kind: str = "task"             # video | task | booking
+    minutes: int = 30
+
+
+@dataclass(frozen=True)
+class ShowBlock:
+    """One time block of the run of show."""
+
+    start: str                     # HH:MM
+    end: str                       # HH:MM
+    segment: str
+    products: tuple[str, ...] = ()
+    role: str = ""                 # open | hook | main | profit | image | loop | close
+    minutes: int = 0
+    day: int = 0                   # 1 when the block starts after midnight of the broadcast day
+
+    def to_json(self) -> dict:
+        return {"start": self.start, "end": self.end, "segment": self.segment, "products": list(self.products),
+                "role": self.role, "minutes": self.minutes}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A pre-broadcast plan: the contract's JSON via ``to_json``; Markdown via assistant.plan.render."""
+
+    inputs: dict
+    sections: tuple[PlanSection, ...]
+    warmup_schedule: tuple[WarmupDay, ...]
+    run_of_show: tuple[ShowBlock, ...]
+    warmup_events: tuple[WarmupEvent, ...] = ()
+    warnings: tuple[str, ...] = ()
+    mode: str = "offline"          # "llm" when prose was personalised by a language model
+    notice: str = ""
+
+    def section(self, key: str) -> PlanSection | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def to_json(self) -> dict:
+        return {
+            "inputs": self.inputs,
+            "sections": [
+                {"key": s.key, "title": s.title, "markdown": s.markdown, "sources": list(s.sources)} for s in self.sections
+            ],
+            "warmup_schedule": [{"date": d.date, "items": list(d.items)} for d in self.warmup_schedule],
+            "run_of_show": [b.to_json() for b in self.run_of_show],
+            "warnings": list(self.warnings),
+            "mode": self.mode,
+            "notice": self.notice,
+        }

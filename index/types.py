@@ -56,6 +56,20 @@ class IndexStatus:
     built_at: str          # ISO 8601, UTC
     generation: str
     mode: str              # "embedded" | "server"
+    location: str = ""     # the index folder or the Chroma server address
+    embedder_dim: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "cards": self.cards,
+            "chunks": self.chunks,
+            "embedder": self.embedder,
+            "built_at": self.built_at,
+            "generation": self.generation,
+            "mode": self.mode,
+            "location": self.location,
+            "dim": self.embedder_dim,
+        }
 
 
 @dataclass(frozen=True)
@@ -66,3 +80,16 @@ class RebuildSummary:
     cards_unchanged: int
     chunks_embedded: int
     seconds: float
+    generation: str = ""   # the generation serving after the rebuild
+    noop: bool = False     # True when nothing had changed (no new generation written)
+
+    def contract_json(self) -> dict:
+        """Exactly the fields of the `rebuild --json` contract."""
+        return {
+            "cards_added": self.cards_added,
+            "cards_changed": self.cards_changed,
+            "cards_removed": self.cards_removed,
+            "cards_unchanged": self.cards_unchanged,
+            "chunks_embedded": self.chunks_embedded,
+            "seconds": self.seconds,
+        }

@@ -1,0 +1,218 @@
+"""Answers to questions: the one entry point shared by the CLI and the app.
+
+``stream_answer`` yields text deltas (``str``) and finally the complete :class:`Answer`;
+``answer_question`` returns only the Answer. Without a language model (the default) the answer is
+composed offline from the retrieved cards; with one, the model writes it from the same numbered cards,
+and any failure (error, timeout, empty or uncited reply) falls back to the offline answer with a
+visible notice. Citations are checked while streaming: a ``[n]`` that is not a retrieved source never
+reaches the user.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterable, Iterator, Sequence
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from settings import Settings
+
+from assistant import offline, prompts
+from assistant.citations import CitationFilter, tidy
+from assistant.errors import HistoryError
+from assistant.llm import LLMError, build_chat_model, complete, stream_text
+from assistant.retrieve import Retrieval, SearcherLike, plan_query, refers_back, retrieve
+from assistant.text import clean_question, clean_text
+from assistant.types import Answer, Source, Turn
+
+log = logging.getLogger(__name__)
+
+LLM_CARDS = 4                 # numbered cards given to the model
+MAX_HISTORY_TURNS = 12        # earlier messages considered for a follow-up
+REWRITE_SHARE = 0.4           # share of the LLM time budget the question rewrite may use
+MAX_REWRITE_CHARS = 120
+
+
+def normalise_history(history: Iterable[Turn | dict] | None) -> list[Turn]:
+    """Earlier messages as Turns (dicts with role/content/sources accepted); the last few only."""
+    turns: list[Turn] = []
+    for i, item in enumerate(history or ()):
+        if isinstance(item, Turn):
+            turn = item
+        elif isinstance(item, dict):
+            role, content = item.get("role"), item.get("content")
+            if role not in ("user", "assistant") or not isinstance(content, str):
+                raise HistoryError(f"history[{i}]: 需要 role（user 或 assistant）和文字 content")
+            sources = []
+            for s in item.get("sources") or ():
+                if isinstance(s, Source):
+                    sources.append(s)
+                elif isinstance(s, dict) and "n" in s and "card_id" in s:
+                    try:
+                        sources.append(Source(int(s["n"]), str(s["card_id"]), str(s.get("title", "")),
+                                              tuple(s.get("topics") or ()), str(s.get("excerpt", ""))))
+                    except (TypeError, ValueError):
+                        raise HistoryError(f"history[{i}].sources: n 必须是整数") from None
+            turn = Turn(role, content, tuple(sources))
+        else:
+            raise HistoryError(f"history[{i}]: 每条历史消息需要 role 和 content")
+        if turn.role not in ("user", "assistant"):
+            raise HistoryError(f"history[{i}].role: 只能是 user 或 assistant")
+        turns.append(Turn(turn.role, clean_text(turn.content, keep_newlines=True)[:4000], tuple(turn.sources)))
+    return turns[-MAX_HISTORY_TURNS:]
+
+
+def _offline_answer(retrieval: Retrieval, notice: str = "") -> Answer:
+    if not retrieval.in_scope:
+        return Answer(offline.decline(retrieval.cards), "offline", False, (), notice=notice,
+                      rewritten_question=retrieval.query, scope=retrieval.evidence.to_json())
+    text, sources = offline.compose(retrieval)
+    if not text:
+        return Answer(offline.decline(retrieval.cards), "offline", False, (), notice=notice,
+                      rewritten_question=retrieval.query, scope=retrieval.evidence.to_json())
+    return Answer(text, "offline", True, sources, notice=notice, rewritten_question=retrieval.query,
+                  scope=retrieval.evidence.to_json())
+
+
+def _llm_sources(retrieval: Retrieval) -> tuple[list[Source], list[str]]:
+    sources, blocks = [], []
+    for result in retrieval.results[:LLM_CARDS]:
+        card = retrieval.cards.get(result.card_id)
+        if card is None:
+            continue
+        n = len(sources) + 1
+        sources.append(Source(n=n, card_id=card.id, title=card.title, topics=tuple(card.topics),
+                              excerpt=result.chunk.text[:600], stage=card.stage, section=result.chunk.section))
+        blocks.append(prompts.context_block(n, card.id, card.title, card.summary, card.body))
+    return sources, blocks
+
+
+def _rewrite(model: BaseChatModel, question: str, history: Sequence[Turn], budget: float) -> str:
+    """The model's standalone version of a follow-up, or "" when it fails or returns junk."""
+    try:
+        text = complete(model, prompts.rewrite_messages(question, history), budget)
+    except LLMError as exc:
+        log.info("question rewrite failed: %s", exc)
+        return ""
+    text = clean_text(text).strip("“”\"' ")
+    if not text or len(text) > MAX_REWRITE_CHARS:
+        return ""
+    return text
+
+
+def stream_answer(
+    question: str,
+    history: Iterable[Turn | dict] = (),
+    *,
+    settings: Settings,
+    searcher: SearcherLike,
+    chat_model: BaseChatModel | None = None,
+) -> Iterator[str | Answer]:
+    """Yield the answer as text deltas, then the final :class:`Answer` (always last).
+
+    Raises InvalidQuestionError (empty / too long question) or HistoryError before yielding anything.
+    After a fallback from the model to the offline answer, a separator and the offline text are
+    yielded; the final Answer holds only the offline text, so render from it once it arrives.
+    """
+    q = clean_question(question, settings.max_question_chars)
+    turns = normalise_history(history)
+    model = chat_model
+    notice = ""
+    if model is None and settings.llm_enabled:
+        try:
+            model = build_chat_model(settings)
+        except Exception as exc:  # noqa: BLE001 - misconfiguration must not break answering
+            log.warning("cannot build the chat model: %s", type(exc).__name__)
+            notice = "大模型配置不可用，已改用离线回答"
+    started = time.monotonic()
+    budget = settings.llm_timeout
+
+    rewritten = ""
+    if model is not None and turns and refers_back(q):
+        rewritten = _rewrite(model, q, turns, budget * REWRITE_SHARE)
+    retrieval = retrieve(q, turns, searcher, query=rewritten or None)
+
+    if model is None or not retrieval.in_scope:
+        answer = _offline_answer(retrieval, notice)
+        yield answer.answer
+        yield answer
+        return
+
+    sources, blocks = _llm_sources(retrieval)
+    messages = prompts.answer_messages(q, retrieval.query, blocks)
+    filt = CitationFilter(range(1, len(sources) + 1))
+    shown: list[str] = []
+    failure = ""
+    try:
+        deadline = started + budget
+        for delta in stream_text(model, messages, budget, deadline=max(deadline, time.monotonic() + budget * 0.5)):
+            safe = filt.feed(delta)
+            if safe:
+                shown.append(safe)
+                yield safe
+        tail = filt.flush()
+        if tail:
+            shown.append(tail)
+            yield tail
+    except LLMError as exc:
+        failure = f"{exc}，已改用离线回答"
+    text = tidy("".join(shown))
+    if not failure:
+        if not text:
+            failure = "大模型没有返回内容，已改用离线回答"
+        elif not filt.used:
+            failure = "大模型的回答没有引用手册来源，已改用离线回答"
+    if failure:
+        fallback = _offline_answer(retrieval, failure)
+        if shown:
+            yield f"\n\n---\n（{failure}）\n\n"
+        yield fallback.answer
+        yield fallback
+        return
+    used = set(filt.used)
+    notes = []
+    if filt.removed:
+        notes.append("已删除回答里不存在的引用 " + "".join(f"[{n}]" for n in filt.removed))
+    yield Answer(
+        answer=text,
+        mode="llm",
+        in_scope=True,
+        sources=tuple(s for s in sources if s.n in used) if used else tuple(sources),
+        notice="；".join(notes),
+        rewritten_question=retrieval.query,
+        scope=retrieval.evidence.to_json(),
+        removed_citations=tuple(filt.removed),
+    )
+
+
+def answer_question(
+    question: str,
+    history: Iterable[Turn | dict] = (),
+    *,
+    settings: Settings,
+    searcher: SearcherLike,
+    chat_model: BaseChatModel | None = None,
+) -> Answer:
+    """The complete answer (see :func:`stream_answer`)."""
+    final = None
+    for item in stream_answer(question, history, settings=settings, searcher=searcher, chat_model=chat_model):
+        if isinstance(item, Answer):
+            final = item
+    assert final is not None
+    return final
+
+
+class AnswerStream:
+    """Convenience for ``st.write_stream``: iterate for text deltas; ``.answer`` once exhausted."""
+
+    def __init__(self, stream: Iterator[str | Answer]):
+        self._stream = stream
+        self.answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        for item in self._stream:
+            if isinstance(item, Answer):
+                self.answer = item
+            elif item:
+                yield item

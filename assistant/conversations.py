@@ -1,0 +1,397 @@
+"""Chat conversations and answer feedback, stored in SQLite under ``PLAYBOOK_DATA_DIR``.
+
+One database file (``conversations.sqlite3``) in WAL mode. Every write is its own short
+transaction, committed before the call returns, so a process killed in the middle of an answer loses
+at most the message being written. A fresh connection is opened per call: the store is safe to share
+between the threads of a Streamlit server (one thread per browser session) and between processes.
+
+Conversation ids are random and unguessable (they appear in the page address so that a reload keeps
+the chat).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from assistant.types import Source
+
+DB_NAME = "conversations.sqlite3"
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+TITLE_CHARS = 40
+RATINGS = ("up", "down")
+MAX_REASON_CHARS = 1000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id          TEXT PRIMARY KEY,
+    title       TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id  TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    role             TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    content          TEXT NOT NULL,
+    sources          TEXT NOT NULL DEFAULT '[]',
+    mode             TEXT NOT NULL DEFAULT '',
+    notice           TEXT NOT NULL DEFAULT '',
+    in_scope         INTEGER,
+    created_at       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
+CREATE TABLE IF NOT EXISTS feedback (
+    message_id  INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    rating      TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+    reason      TEXT NOT NULL DEFAULT '',
+    updated_at  TEXT NOT NULL
+);
+"""
+
+
+class ConversationError(ValueError):
+    """A conversation or message that does not exist, or an invalid value."""
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    conversation_id: str
+    role: str                      # "user" | "assistant"
+    content: str
+    created_at: str
+    sources: tuple[Source, ...] = ()
+    mode: str = ""                 # "offline" | "llm" for assistant messages
+    notice: str = ""               # e.g. the LLM fell back to the offline answer
+    in_scope: bool | None = None
+    rating: str | None = None      # "up" | "down" | None
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "role": self.role, "content": self.content, "created_at": self.created_at}
+        if self.role == "assistant":
+            data.update(
+                mode=self.mode,
+                notice=self.notice,
+                in_scope=self.in_scope,
+                sources=[_source_to_json(s) for s in self.sources],
+                feedback={"rating": self.rating, "reason": self.reason} if self.rating else None,
+            )
+        return data
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: str
+    title: str
+    created_at: str
+    updated_at: str
+    message_count: int = 0
+    messages: tuple[Message, ...] = field(default_factory=tuple)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _source_to_json(source: Source) -> dict[str, Any]:
+    return {
+        "n": source.n,
+        "card_id": source.card_id,
+        "title": source.title,
+        "topics": list(source.topics),
+        "excerpt": source.excerpt,
+        "stage": source.stage,
+        "section": source.section,
+    }
+
+
+def _source_from_json(data: dict[str, Any]) -> Source:
+    return Source(
+        n=int(data.get("n", 0)),
+        card_id=str(data.get("card_id", "")),
+        title=str(data.get("title", "")),
+        topics=tuple(data.get("topics") or ()),
+        excerpt=str(data.get("excerpt", "")),
+        stage=str(data.get("stage", "")),
+        section=str(data.get("section", "")),
+    )
+
+
+def make_title(text: str) -> str:
+    """A one-line title from the first question."""
+    line = " ".join(text.split())
+    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1] + "…"
+
+
+def valid_id(conversation_id: str | None) -> bool:
+    return bool(conversation_id) and bool(ID_PATTERN.match(conversation_id))
+
+
+class ConversationStore:
+    """SQLite store of conversations, messages and feedback."""
+
+    def __init__(self, data_dir: Path | str, *, timeout: float = 10.0):
+        self.path = Path(data_dir) / DB_NAME
+        self.timeout = timeout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction, committed when the block ends."""
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # --- conversations -------------------------------------------------------------------------
+
+    def create(self, title: str = "") -> str:
+        """A new empty conversation; returns its id."""
+        conversation_id = secrets.token_urlsafe(12)
+        now = _now()
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                (conversation_id, make_title(title), now, now),
+            )
+        return conversation_id
+
+    def exists(self, conversation_id: str | None) -> bool:
+        if not valid_id(conversation_id):
+            return False
+        with self._connect() as conn:
+            row = conn.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+        return row is not None
+
+    def get(self, conversation_id: str | None) -> Conversation | None:
+        """The conversation with all its messages (oldest first), or None."""
+        if not valid_id(conversation_id):
+            return None
+        with self._connect() as conn:
+            row = conn.execute("SELECT * FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+            if row is None:
+                return None
+            messages = tuple(self._messages(conn, conversation_id))
+        return Conversation(
+            id=row["id"],
+            title=row["title"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            message_count=len(messages),
+            messages=messages,
+        )
+
+    def list(self, limit: int = 50) -> list[Conversation]:
+        """Conversations that have messages, most recently updated first (without their messages)."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                """
+                SELECT c.*, COUNT(m.id) AS n FROM conversations c
+                JOIN messages m ON m.conversation_id = c.id
+                GROUP BY c.id ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?
+                """,
+                (int(limit),),
+            ).fetchall()
+        return [
+            Conversation(id=r["id"], title=r["title"], created_at=r["created_at"], updated_at=r["updated_at"], message_count=r["n"])
+            for r in rows
+        ]
+
+    def rename(self, conversation_id: str, title: str) -> None:
+        with self._write() as conn:
+            cur = conn.execute("UPDATE conversations SET title = ? WHERE id = ?", (make_title(title), conversation_id))
+            if cur.rowcount == 0:
+                raise ConversationError(f"no conversation {conversation_id!r}")
+
+    def delete(self, conversation_id: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+
+    # --- messages ------------------------------------------------------------------------------
+
+    def add_message(
+        self,
+        conversation_id: str,
+        role: str,
+        content: str,
+        *,
+        sources: Iterable[Source] = (),
+        mode: str = "",
+        notice: str = "",
+        in_scope: bool | None = None,
+    ) -> int:
+        """Append one message and commit it; returns the message id.
+
+        The first user message also becomes the conversation's title when it has none.
+        """
+        if role not in ("user", "assistant"):
+            raise ConversationError(f"role must be 'user' or 'assistant', not {role!r}")
+        now = _now()
+        sources_json = json.dumps([_source_to_json(s) for s in sources], ensure_ascii=False)
+        with self._write() as conn:
+            row = conn.execute("SELECT title FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+            if row is None:
+                raise ConversationError(f"no conversation {conversation_id!r}")
+            cur = conn.execute(
+                """
+                INSERT INTO messages (conversation_id, role, content, sources, mode, notice, in_scope, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (conversation_id, role, content, sources_json, mode, notice, None if in_scope is None else int(in_scope), now),
+            )
+            if role == "user" and not row["title"]:
+                conn.execute("UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?", (make_title(content), now, conversation_id))
+            else:
+                conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
+            return int(cur.lastrowid)
+
+    def messages(self, conversation_id: str) -> list[Message]:
+        with self._connect() as conn:
+            return self._messages(conn, conversation_id)
+
+    @staticmethod
+    def _messages(conn: sqlite3.Connection, conversation_id: str) -> list[Message]:
+        rows = conn.execute(
+            """
+            SELECT m.*, f.rating, f.reason FROM messages m LEFT JOIN feedback f ON f.message_id = m.id
+            WHERE m.conversation_id = ? ORDER BY m.id
+            """,
+            (conversation_id,),
+        ).fetchall()
+        result = []
+        for r in rows:
+            try:
+                sources = tuple(_source_from_json(s) for s in json.loads(r["sources"] or "[]"))
+            except (ValueError, TypeError, AttributeError):
+                sources = ()
+            result.append(
+                Message(
+                    id=r["id"],
+                    conversation_id=r["conversation_id"],
+                    role=r["role"],
+                    content=r["content"],
+                    created_at=r["created_at"],
+                    sources=sources,
+                    mode=r["mode"],
+                    notice=r["notice"],
+                    in_scope=None if r["in_scope"] is None else bool(r["in_scope"]),
+                    rating=r["rating"],
+                    reason=r["reason"] or "",
+                )
+            )
+        return result
+
+    # --- feedback ------------------------------------------------------------------------------
+
+    def set_feedback(self, message_id: int, rating: str | None, reason: str = "") -> None:
+        """Record 👍 ("up") or 👎 ("down") with an optional reason; rating None removes it."""
+        if rating is not None and rating not in RATINGS:
+            raise ConversationError(f"rating must be one of {RATINGS} or None, not {rating!r}")
+        reason = (reason or "").strip()[:MAX_REASON_CHARS]
+        with self._write() as conn:
+            row = conn.execute("SELECT role FROM messages WHERE id = ?", (int(message_id),)).fetchone()
+            if row is None:
+                raise ConversationError(f"no message {message_id!r}")
+            if row["role"] != "assistant":
+                raise ConversationError("feedback is only for answers")
+            if rating is None:
+                conn.execute("DELETE FROM feedback WHERE message_id = ?", (int(message_id),))
+            else:
+                conn.execute(
+                    """
+                    INSERT INTO feedback (message_id, rating, reason, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, reason = excluded.reason,
+                        updated_at = excluded.updated_at
+                    """,
+                    (int(message_id), rating, reason, _now()),
+                )
+
+    def feedback_summary(self) -> dict[str, int]:
+        """Counts of 👍 and 👎 over all answers."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT rating, COUNT(*) AS n FROM feedback GROUP BY rating").fetchall()
+        counts = {"up": 0, "down": 0}
+        counts.update({r["rating"]: r["n"] for r in rows})
+        return counts
+
+    def feedback_rows(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Recent feedback with the question and answer it is about, newest first."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                """
+                SELECT f.message_id, f.rating, f.reason, f.updated_at, m.conversation_id, m.content AS answer,
+                    (SELECT q.content FROM messages q WHERE q.conversation_id = m.conversation_id AND q.id < m.id
+                        AND q.role = 'user' ORDER BY q.id DESC LIMIT 1) AS question
+                FROM feedback f JOIN messages m ON m.id = f.message_id
+                ORDER BY f.updated_at DESC, f.message_id DESC LIMIT ?
+                """,
+                (int(limit),),
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    # --- export --------------------------------------------------------------------------------
+
+    def export_json(self, conversation_id: str) -> dict[str, Any]:
+        conv = self.get(conversation_id)
+        if conv is None:
+            raise ConversationError(f"no conversation {conversation_id!r}")
+        return {
+            "id": conv.id,
+            "title": conv.title,
+            "created_at": conv.created_at,
+            "updated_at": conv.updated_at,
+            "messages": [m.to_json() for m in conv.messages],
+        }
+
+    def export_markdown(self, conversation_id: str) -> str:
+        conv = self.get(conversation_id)
+        if conv is None:
+            raise ConversationError(f"no conversation {conversation_id!r}")
+        lines = [f"# {conv.title or '对话'}", "", f"创建于 {conv.created_at}", ""]
+        for m in conv.messages:
+            if m.role == "user":
+                lines += ["## 问", "", m.content, ""]
+                continue
+            lines += ["## 答", "", m.content, ""]
+            if m.notice:
+                lines += [f"> 提示：{m.notice}", ""]
+            if m.sources:
+                lines += ["**来源**", ""]
+                for s in m.sources:
+                    lines.append(f"- [{s.n}] {s.title}（{s.card_id}）")
+                lines.append("")
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def history_turns(messages: Iterable[Message]):
+    """Earlier messages as assistant ``Turn`` records (for follow-up questions)."""
+    from assistant.types import Turn
+
+    return [Turn(role=m.role, content=m.content, sources=tuple(m.sources)) for m in messages]

@@ -1,0 +1,47 @@
+"""Finding plan material by kind across all cards (never by card id).
+
+Each kind has a home topic: cards with that topic are preferred, then cards in id order, so the
+choice is stable and a maintainer can move material to another card without touching code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from playbook.models import Card
+
+HOME_TOPIC = {
+    "lineup_roles": "product-lineup",
+    "warmup_schedule": "warmup-video",
+    "show_blocks": "live-script",
+    "contingency_rules": "realtime-metrics",
+    "compliance_checklist": "compliance",
+    "review_checklist": "review",
+    "team_roles": "team-roles",
+    "traffic_rules": "traffic-paid",
+    "goal_assumptions": "kpi-goals",
+}
+
+
+def as_card_map(cards: Mapping[str, Card] | Iterable[Card]) -> dict[str, Card]:
+    if isinstance(cards, Mapping):
+        return dict(cards)
+    return {c.id: c for c in cards}
+
+
+def find_material(cards: Mapping[str, Card], kind: str) -> list[tuple[Card, Any]]:
+    """Every (card, material) of a kind, home-topic cards first, then by card id."""
+    home = HOME_TOPIC.get(kind)
+    found = [(c, c.plan[kind]) for c in cards.values() if kind in c.plan]
+    found.sort(key=lambda cm: (home not in cm[0].topics, cm[0].id))
+    return found
+
+
+def first_material(cards: Mapping[str, Card], kind: str) -> tuple[Card | None, Any]:
+    found = find_material(cards, kind)
+    return found[0] if found else (None, None)
+
+
+def cards_with_topics(cards: Mapping[str, Card], topics: Iterable[str]) -> list[Card]:
+    wanted = set(topics)
+    return sorted((c for c in cards.values() if wanted & set(c.topics)), key=lambda c: c.id)

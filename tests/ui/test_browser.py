@@ -1,0 +1,328 @@
+"""End to end in a real Chromium: `streamlit run ui/app.py` as a subprocess, driven with Playwright.
+
+Checks the four pages at desktop (1280 px) and phone (390 px) width: a cited answer with sources that
+survives a reload, the plan form and its downloads, the handbook, the maintainer login and re-index;
+no horizontal scrolling on the phone; nothing requested from any host but the app itself.
+Screenshots go to test-artifacts/browser/; one per page is copied to docs/screenshots/ for the README.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHIPPED_CARDS
+
+pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
+DOC_SHOTS = REPO_ROOT / "docs" / "screenshots"
+PASSWORD = "browser-test-pw"
+QUESTION = "开播前几天应该发预热视频？发几条合适？"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+WAIT_MS = 90_000
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (run `make browser`)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, built_index: Path):
+    """The app on a free loopback port, with its own data dir (a copy of the built index)."""
+    root = tmp_path_factory.mktemp("browser")
+    data_dir = root / "data"
+    shutil.copytree(built_index, data_dir)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAYBOOK_")}
+    env.update(
+        PLAYBOOK_DATA_DIR=str(data_dir),
+        PLAYBOOK_CARDS_DIR=str(SHIPPED_CARDS),
+        PLAYBOOK_ADMIN_PASSWORD=PASSWORD,
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+    )
+    log_path = root / "streamlit.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start in 90 s:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=15)
+        log = log_path.read_text(errors="replace")
+        assert PASSWORD not in log, "the admin password appeared in the server log"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class Visit:
+    """A browser context at one width, recording every request that leaves the app."""
+
+    def __init__(self, browser, base: str, viewport: dict):
+        self.base = base
+        self.width = viewport["width"]
+        self.context = browser.new_context(viewport=viewport, accept_downloads=True, locale="zh-CN")
+        self.context.set_default_timeout(WAIT_MS)
+        self.outside: list[str] = []
+        self.page = self.context.new_page()
+        self.page.on("request", self._record)
+
+    def _record(self, request) -> None:
+        url = request.url
+        if not url.startswith((self.base, "data:", "blob:", "about:")):
+            self.outside.append(url)
+
+    def goto(self, path: str = "/") -> None:
+        self.page.goto(self.base + path)
+
+    def settle(self) -> None:
+        """Wait until the app has finished running its script."""
+        self.page.wait_for_function(
+            "() => !document.querySelector('[data-testid^=\"stStatusWidgetRunning\"]')"
+        )
+        self.page.wait_for_timeout(400)
+
+    def shot(self, name: str, doc_name: str | None = None) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}-{self.width}.png"
+        self.page.screenshot(path=str(path))
+        if doc_name:
+            DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, DOC_SHOTS / doc_name)
+        return path
+
+    def assert_no_horizontal_scroll(self) -> None:
+        widths = self.page.evaluate(
+            """() => {
+                const main = document.querySelector('[data-testid="stMain"]');
+                return {doc: document.documentElement.scrollWidth,
+                        main: main ? main.scrollWidth - main.clientWidth : 0};
+            }"""
+        )
+        assert widths["doc"] <= self.width, widths
+        assert widths["main"] <= 1, widths
+
+    def close(self) -> None:
+        self.context.close()
+        assert not self.outside, f"requests outside the app: {self.outside}"
+
+
+@pytest.fixture
+def desktop(browser, server):
+    visit = Visit(browser, server, DESKTOP)
+    yield visit
+    visit.close()
+
+
+@pytest.fixture
+def phone(browser, server):
+    visit = Visit(browser, server, PHONE)
+    yield visit
+    visit.close()
+
+
+def ask(visit: Visit, question: str) -> None:
+    page = visit.page
+    page.get_by_placeholder("输入你的问题……").fill(question)
+    page.get_by_placeholder("输入你的问题……").press("Enter")
+    page.get_by_text("来源（").first.wait_for()
+    visit.settle()
+
+
+def test_chat_cited_answer_survives_reload(desktop):
+    page = desktop.page
+    desktop.goto("/")
+    page.get_by_test_id("stMain").get_by_role("button", name=QUESTION).wait_for()
+    assert page.get_by_text("离线模式").first.is_visible()
+    ask(desktop, QUESTION)
+    assert "?c=" in page.url
+    answer = page.locator('[data-testid="stChatMessage"]').nth(1)
+    answer_text = answer.inner_text()
+    assert "[1]" in answer_text
+    # Open the first source: its passage and a button to read the whole card.
+    answer.locator('[data-testid="stExpander"] summary').first.click()
+    page.get_by_role("button", name="阅读整张卡片").first.wait_for()
+    desktop.settle()
+    desktop.shot("chat", "chat.png")
+    page.get_by_role("button", name="阅读整张卡片").first.click()
+    page.get_by_role("dialog").wait_for()
+    desktop.settle()
+    desktop.shot("chat-card")
+
+    page.reload()
+    page.get_by_text("来源（").first.wait_for()
+    desktop.settle()
+    again = page.locator('[data-testid="stChatMessage"]')
+    assert again.count() == 2
+    assert QUESTION in again.nth(0).inner_text()
+    assert "[1]" in again.nth(1).inner_text()
+
+
+def test_plan_form_and_downloads(desktop, tmp_path):
+    page = desktop.page
+    desktop.goto("/plan")
+    page.get_by_role("button", name="填入示例").click()
+    desktop.settle()
+    assert page.get_by_label("主播 / 账号").input_value() == "豆芽"
+    page.get_by_role("button", name="生成方案").click()
+    page.get_by_role("button", name="下载 JSON").wait_for()
+    desktop.settle()
+    files = {}
+    for label in ("下载 Markdown", "下载 JSON", "预热日程 .ics"):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=label).click()
+        target = tmp_path / info.value.suggested_filename
+        info.value.save_as(target)
+        files[label] = target.read_text(encoding="utf-8")
+    assert files["下载 Markdown"].startswith("# 豆芽")
+    plan = json.loads(files["下载 JSON"])
+    assert len(plan["sections"]) == 10 and plan["inputs"]["streamer"] == "豆芽"
+    assert {p["name"] for p in plan["inputs"]["products"]} >= {"羊绒大衣", "打底衫"}
+    assert files["预热日程 .ics"].startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in files["预热日程 .ics"]
+    page.get_by_text("目标拆解").first.scroll_into_view_if_needed()
+    desktop.settle()
+    desktop.shot("plan", "plan.png")
+
+
+def test_plan_form_invalid(desktop):
+    page = desktop.page
+    desktop.goto("/plan")
+    page.get_by_role("button", name="生成方案").click()
+    page.get_by_text("计划输入无效").wait_for()
+    assert page.get_by_text("streamer: 缺少必填字段").is_visible()
+    assert page.get_by_role("button", name="下载 JSON").count() == 0
+
+
+def test_handbook_search_and_read(desktop):
+    page = desktop.page
+    desktop.goto("/handbook")
+    page.get_by_text("张卡片").first.wait_for()
+    page.get_by_placeholder("例如：憋单、预热视频、投流预算").fill("憋单")
+    page.get_by_placeholder("例如：憋单、预热视频、投流预算").press("Enter")
+    page.get_by_text("的搜索结果").wait_for()
+    desktop.settle()
+    desktop.shot("handbook-search")
+    page.get_by_role("button", name="阅读").first.click()
+    page.get_by_role("button", name="返回列表").wait_for()
+    desktop.settle()
+    assert "card=" in page.url
+    desktop.shot("handbook", "handbook.png")
+
+
+def test_maintain_login_and_reindex(desktop):
+    page = desktop.page
+    desktop.goto("/maintain")
+    page.get_by_label("管理员密码").fill("wrong password")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("密码不正确").wait_for()
+    page.wait_for_timeout(1100)  # the first retry is allowed after one second
+    page.get_by_label("管理员密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("索引状态").wait_for()
+    page.get_by_role("button", name="检查卡片").click()
+    page.get_by_text("格式正确").wait_for()
+    page.get_by_role("button", name="重建索引").click()
+    page.get_by_text("上次重建").wait_for()
+    desktop.settle()
+    assert PASSWORD not in page.content()
+    desktop.shot("maintain", "maintain.png")
+
+
+def test_phone_width_has_no_horizontal_scroll(phone):
+    page = phone.page
+    phone.goto("/")
+    page.get_by_test_id("stMain").get_by_role("button", name=QUESTION).wait_for()
+    phone.settle()
+    phone.assert_no_horizontal_scroll()
+    ask(phone, "货盘里引流款和利润款的比例怎么定？")
+    phone.assert_no_horizontal_scroll()
+    phone.shot("chat")
+
+    phone.goto("/plan")
+    page.get_by_role("button", name="填入示例").click()
+    phone.settle()
+    page.get_by_role("button", name="生成方案").click()
+    page.get_by_role("button", name="下载 JSON").wait_for()
+    phone.settle()
+    phone.assert_no_horizontal_scroll()
+    page.get_by_text("货盘结构").first.scroll_into_view_if_needed()
+    phone.shot("plan")
+
+    phone.goto("/handbook")
+    page.get_by_text("张卡片").first.wait_for()
+    phone.settle()
+    phone.assert_no_horizontal_scroll()
+    page.get_by_role("button", name="阅读").first.click()
+    page.get_by_role("button", name="返回列表").wait_for()
+    phone.settle()
+    phone.assert_no_horizontal_scroll()
+    phone.shot("handbook")
+
+    phone.goto("/maintain")
+    page.get_by_label("管理员密码").wait_for()
+    phone.settle()
+    phone.assert_no_horizontal_scroll()
+    phone.shot("maintain")

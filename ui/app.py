@@ -1,0 +1,34 @@
+"""The operator's playbook assistant — Streamlit entry point: ``streamlit run ui/app.py``.
+
+Four pages: 问答 (chat), 播前方案 (plan), 手册 (handbook), 维护 (maintain). This file is the frame
+around them (page config, navigation, the answer mode in the sidebar); each page is a script under
+``ui/views/``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+import streamlit as st  # noqa: E402
+
+from ui import core  # noqa: E402
+
+st.set_page_config(page_title="操盘手手册助手", page_icon=str(Path(__file__).resolve().parent / "static" / "favicon.png"), layout="centered")
+
+PAGES = [
+    st.Page("views/chat.py", title="问答", icon=":material/chat:", url_path="chat", default=True),
+    st.Page("views/plan.py", title="播前方案", icon=":material/event_note:", url_path="plan"),
+    st.Page("views/handbook.py", title="手册", icon=":material/menu_book:", url_path="handbook"),
+    st.Page("views/maintain.py", title="维护", icon=":material/build:", url_path="maintain"),
+]
+
+page = st.navigation(PAGES, position="sidebar")
+settings = core.settings()
+with st.sidebar:
+    st.caption(f"当前模式：{settings.describe_mode()}")
+page.run()
