@@ -22,7 +22,7 @@ from assistant import offline, prompts
 from assistant.citations import CitationFilter, tidy
 from assistant.errors import HistoryError
 from assistant.llm import LLMError, build_chat_model, complete, stream_text
-from assistant.retrieve import Retrieval, SearcherLike, plan_query, refers_back, retrieve
+from assistant.retrieve import Retrieval, SearcherLike, refers_back, retrieve
 from assistant.text import clean_question, clean_text
 from assistant.types import Answer, Source, Turn
 
@@ -82,8 +82,9 @@ def _llm_sources(retrieval: Retrieval) -> tuple[list[Source], list[str]]:
         if card is None:
             continue
         n = len(sources) + 1
+        passage = result.chunk.text if result.chunk.section not in ("", "概要") else (card.summary or result.chunk.text)
         sources.append(Source(n=n, card_id=card.id, title=card.title, topics=tuple(card.topics),
-                              excerpt=result.chunk.text[:600], stage=card.stage, section=result.chunk.section))
+                              excerpt=passage[:600], stage=card.stage, section=result.chunk.section))
         blocks.append(prompts.context_block(n, card.id, card.title, card.summary, card.body))
     return sources, blocks
 
@@ -170,7 +171,7 @@ def stream_answer(
         yield fallback.answer
         yield fallback
         return
-    used = set(filt.used)
+    used = set(filt.used)  # never empty here: an uncited reply fell back above
     notes = []
     if filt.removed:
         notes.append("已删除回答里不存在的引用 " + "".join(f"[{n}]" for n in filt.removed))
@@ -178,7 +179,7 @@ def stream_answer(
         answer=text,
         mode="llm",
         in_scope=True,
-        sources=tuple(s for s in sources if s.n in used) if used else tuple(sources),
+        sources=tuple(s for s in sources if s.n in used),
         notice="；".join(notes),
         rewritten_question=retrieval.query,
         scope=retrieval.evidence.to_json(),

@@ -3,9 +3,12 @@
 Follow-ups without a language model: when the question refers back ("那……呢", "第二步具体怎么做",
 "为什么") or is too short to stand alone, the previous user question is carried into the search
 query, and a reference to a numbered step of the previous answer is resolved to that step's text.
-A question that does not refer back is searched on its own; it is combined with the conversation only
-when it finds nothing on its own and is short (so "帮我写Python代码" after a handbook question is
-still out of scope).
+A follow-up must still speak the handbook's language: its words (jieba, with the index's domain
+dictionary) must be words the cards use — all of them for a question that is only short ("多久合适？"
+yes, "今天天气怎么样？" no), at least half for one with a reference word ("那女装呢？"). A question
+that does not refer back is searched on its own, and read in the conversation only when it uses the
+handbook's domain terms but finds too little alone ("主推款呢"), so "帮我写Python代码" after a
+handbook question is still out of scope.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from index.types import SearchResult
 from playbook.models import Card
 
 from assistant.scope import ScopeEvidence, in_scope
+from assistant.text import card_document
 from assistant.types import Source, Turn
 
 SEARCH_K = 5
-EVIDENCE_CARDS = 3          # the top cards whose text counts for coverage
 SHORT_QUESTION = 8          # characters: a question this short rarely stands alone
 CONTEXT_CHARS = 160         # at most this much of earlier questions goes into a follow-up query
 
@@ -77,6 +80,35 @@ def refers_back(question: str) -> bool:
     return bool(_REFERS_BACK.search(question)) or len(question) <= SHORT_QUESTION
 
 
+_WORDS_CACHE: dict[frozenset, tuple] = {}
+
+
+def _handbook_words(cards: Mapping[str, Card]):
+    """(tokenizer, every word the cards use), built once per set of card versions."""
+    from index.keyword import Tokenizer, domain_words
+
+    key = frozenset((c.id, c.content_hash) for c in cards.values())
+    found = _WORDS_CACHE.get(key)
+    if found is None:
+        tokenizer = Tokenizer(domain_words(cards.values()))
+        vocab: set[str] = set()
+        for card in cards.values():
+            vocab.update(tokenizer.tokenize(card_document(card)))
+        _WORDS_CACHE.clear()
+        found = _WORDS_CACHE[key] = (tokenizer, frozenset(vocab))
+    return found
+
+
+def speaks_handbook(question: str, cards: Mapping[str, Card], max_unknown: float) -> bool:
+    """Whether at most ``max_unknown`` (a share) of the question's words are unknown to the cards."""
+    tokenizer, vocab = _handbook_words(cards)
+    words = tokenizer.tokenize(question)
+    if not words:
+        return bool(_REFERS_BACK.search(question))  # "为什么？": only a reference word
+    unknown = sum(1 for w in words if w not in vocab)
+    return unknown <= max_unknown * len(words)
+
+
 def _previous(history: Sequence[Turn], role: str) -> list[Turn]:
     return [t for t in history if t.role == role]
 
@@ -96,8 +128,9 @@ def previous_step(answer: Turn, number: int) -> tuple[str, Source | None]:
     return "", None
 
 
-def plan_query(question: str, history: Sequence[Turn] = ()) -> QueryPlan:
-    """The search query for a question, carrying the conversation when the question refers back."""
+def plan_query(question: str, history: Sequence[Turn] = (), cards: Mapping[str, Card] | None = None) -> QueryPlan:
+    """The search query for a question, carrying the conversation when the question refers back
+    (and, given the cards, speaks the handbook's language)."""
     users = _previous(history, "user")
     answers = _previous(history, "assistant")
     if not users:
@@ -111,7 +144,9 @@ def plan_query(question: str, history: Sequence[Turn] = ()) -> QueryPlan:
         if step:
             return QueryPlan(question, f"{step} {question}", True, step, source, prev_sources)
     if refers_back(question):
-        return QueryPlan(question, f"{context} {question}", True, previous_sources=prev_sources)
+        marked = bool(_REFERS_BACK.search(question))
+        if cards is None or speaks_handbook(question, cards, 0.5 if marked else 0.0):
+            return QueryPlan(question, f"{context} {question}", True, previous_sources=prev_sources)
     return QueryPlan(question, question, previous_sources=prev_sources)
 
 
@@ -166,11 +201,11 @@ def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, 
 
     ``query`` overrides the standalone query (e.g. a language model's rewrite).
     """
-    plan = plan_query(question, history)
+    cards = searcher.cards()
+    plan = plan_query(question, history, cards)
     if query and query != plan.query:
         plan = QueryPlan(question, query, followup=True, anchor=plan.anchor, anchor_source=plan.anchor_source,
                          previous_sources=plan.previous_sources)
-    cards = searcher.cards()
     embedder = _embedder(searcher)
     results, evidence = _search(searcher, plan.query, cards, embedder)
     scope = in_scope(evidence)

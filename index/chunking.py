@@ -1,8 +1,9 @@
 """Split a card into retrievable chunks that follow its structure.
 
-* chunk 0 is the card's *overview*: the one-line summary, the colloquial questions the card answers,
-  its keywords and any text before the first heading, so that a question phrased like a streamer
-  would phrase it finds the card;
+* chunk 0 is the card's *overview*: the one-line summary and any text before the first heading
+  (``text``, what a reader sees) plus the colloquial questions the card answers and its keywords
+  (``search_text``: embedded and keyword-indexed, not shown), so that a question phrased like a
+  streamer would phrase it finds the card;
 * then one chunk per ``## `` section; a long section is split on paragraph / list-item boundaries
   (sub-headings first) into pieces of about ``TARGET_CHARS``; one overlong paragraph is split on
   sentence ends.
@@ -19,7 +20,7 @@ from playbook.models import Card
 
 from index.types import Chunk
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 OVERVIEW_SECTION = "概要"
 TARGET_CHARS = 450     # aim for pieces of about this size
 MAX_CHARS = 600        # a section longer than this is split
@@ -35,10 +36,11 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 def chunk_card(card: Card) -> list[Chunk]:
     """The chunks of one card, overview first."""
     intro, sections = split_sections(card.body)
-    pieces: list[tuple[str, str]] = [(OVERVIEW_SECTION, overview_text(card, intro))]
+    shown, extra = overview_text(card, intro)
+    pieces: list[tuple[str, str, str]] = [(OVERVIEW_SECTION, shown, extra)]
     for heading, text in sections:
         for piece in split_long(text):
-            pieces.append((heading, piece))
+            pieces.append((heading, piece, ""))
     return [
         Chunk(
             chunk_id=f"{card.id}#{ordinal}",
@@ -50,28 +52,32 @@ def chunk_card(card: Card) -> list[Chunk]:
             stage=card.stage,
             forces=tuple(card.forces),
             ordinal=ordinal,
+            search_text=extra,
         )
-        for ordinal, (heading, text) in enumerate(pieces)
-        if text.strip() or ordinal == 0
+        for ordinal, (heading, text, extra) in enumerate(pieces)
     ]
 
 
-def overview_text(card: Card, intro: str = "") -> str:
-    """Summary, questions, keywords and the intro paragraph of a card, as one passage."""
-    parts: list[str] = []
+def overview_text(card: Card, intro: str = "") -> tuple[str, str]:
+    """(shown text, indexed-only text) of a card's overview chunk.
+
+    Shown: the summary and any intro paragraph. Indexed as well: the colloquial questions the card
+    answers and its keywords, so that a question phrased like a streamer would phrase it finds it."""
+    shown: list[str] = []
     if card.summary:
-        parts.append(card.summary.strip())
+        shown.append(card.summary.strip())
     if intro.strip():
-        parts.append(intro.strip())
+        shown.append(intro.strip())
+    extra: list[str] = []
     if card.questions:
-        parts.append("常见问题：" + " ".join(q.strip() for q in card.questions))
+        extra.append("常见问题：" + " ".join(q.strip() for q in card.questions))
     if card.keywords:
-        parts.append("关键词：" + "、".join(k.strip() for k in card.keywords))
-    if not parts:
-        # no front-matter help at all: open with the first lines of the body so chunk 0 exists
+        extra.append("关键词：" + "、".join(k.strip() for k in card.keywords))
+    if not shown:
+        # no summary: open with the first lines of the body so the overview has something to show
         first = next((text for _, text in split_sections(card.body)[1] if text.strip()), card.body)
-        parts.append(_head(first.strip(), TARGET_CHARS))
-    return "\n".join(parts)
+        shown.append(_head(first.strip(), TARGET_CHARS))
+    return "\n".join(shown), "\n".join(extra)
 
 
 def split_sections(body: str) -> tuple[str, list[tuple[str, str]]]:

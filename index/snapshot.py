@@ -72,6 +72,7 @@ def chunk_to_dict(chunk: Chunk) -> dict:
         "stage": chunk.stage,
         "forces": list(chunk.forces),
         "ordinal": chunk.ordinal,
+        "search_text": chunk.search_text,
     }
 
 
@@ -86,6 +87,7 @@ def chunk_from_dict(data: dict) -> Chunk:
         stage=data.get("stage", ""),
         forces=tuple(data.get("forces") or ()),
         ordinal=int(data.get("ordinal", 0)),
+        search_text=data.get("search_text", ""),
     )
 
 
@@ -102,6 +104,8 @@ def chunk_metadata(chunk: Chunk, card: Card | None = None, with_card: bool = Fal
         meta["topics"] = list(chunk.topics)
     if chunk.forces:
         meta["forces"] = list(chunk.forces)
+    if chunk.search_text:
+        meta["search_text"] = chunk.search_text
     if card is not None:
         meta["card_hash"] = card.content_hash
         if with_card:
@@ -120,4 +124,5 @@ def chunk_from_metadata(chunk_id: str, document: str, meta: dict) -> Chunk:
         stage=meta.get("stage", ""),
         forces=tuple(meta.get("forces") or ()),
         ordinal=int(meta.get("ordinal", 0)),
+        search_text=meta.get("search_text", ""),
     )

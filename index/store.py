@@ -284,12 +284,26 @@ class EmbeddedLayout(Layout):
         path = self.local_dir(name) / "chroma"
         if not (path / "chroma.sqlite3").is_file():
             raise IndexCorruptError(str(path), "the vector store of the active generation is missing")
+        try:
+            return self._open_at(path)
+        except Exception as exc:  # noqa: BLE001
+            if not _is_read_only_error(exc):
+                raise IndexCorruptError(str(path), f"cannot open the vector collection: {exc}") from None
+        # Chroma writes to its database even to read; serve a read-only data dir from a private copy
+        copy = _read_only_copy(path)
+        try:
+            return self._open_at(copy)
+        except Exception as exc:  # noqa: BLE001
+            raise IndexCorruptError(str(path), f"cannot open the vector collection: {exc}") from None
+
+    def _open_at(self, path: Path):
         client = self._client(path)
         try:
             collection = client.get_collection(EMBEDDED_COLLECTION, embedding_function=None)
-        except Exception as exc:  # noqa: BLE001
+            collection.count()
+        except Exception:
             close_client(client)
-            raise IndexCorruptError(str(path), f"cannot open the vector collection: {exc}") from None
+            raise
         return client, collection
 
     def delete(self, name: str) -> None:
@@ -459,6 +473,30 @@ class ServerLayout(Layout):
             for p in self.cache_root.iterdir():
                 if p.name not in keep:
                     shutil.rmtree(p, ignore_errors=True)
+
+
+def _is_read_only_error(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return True
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "read only" in text or "permission denied" in text
+
+
+_ro_copies: dict[str, Path] = {}
+
+
+def _read_only_copy(path: Path) -> Path:
+    """A private, writable copy of a generation's Chroma folder (removed when the process exits)."""
+    import atexit
+    import tempfile
+
+    key = str(path)
+    if key not in _ro_copies:
+        target = Path(tempfile.mkdtemp(prefix="playbook-index-ro-")) / "chroma"
+        shutil.copytree(path, target)
+        atexit.register(shutil.rmtree, target.parent, True)
+        _ro_copies[key] = target
+    return _ro_copies[key]
 
 
 def make_layout(settings: Settings) -> Layout:

@@ -18,11 +18,13 @@ class Chunk:
     stage: str
     forces: tuple[str, ...]
     ordinal: int
+    search_text: str = ""  # indexed but not shown: the overview's questions and keywords
 
     def embedding_text(self) -> str:
         """What is embedded and keyword-indexed: title and heading carried into the passage."""
         heading = f"{self.title} / {self.section}" if self.section else self.title
-        return f"{heading}\n{self.text}"
+        body = f"{self.text}\n{self.search_text}" if self.search_text else self.text
+        return f"{heading}\n{body}"
 
 
 @dataclass(frozen=True)

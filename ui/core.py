@@ -25,7 +25,7 @@ def settings() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        st.error(f"配置有误：{exc}")
+        st.error(f"配置有误：{safe_markdown(str(exc))}")
         st.stop()
         raise  # unreachable; st.stop raises
 
@@ -63,7 +63,7 @@ def show_index_error(exc: Exception) -> None:
         st.error(f"手册卡片有 {len(problems)} 处问题，索引无法建立。请维护人员修正后重建索引。")
         st.code("\n".join(str(p) for p in problems[:50]), language=None, wrap_lines=True)
     else:
-        st.error(f"手册索引暂时不可用：{exc}")
+        st.error(f"手册索引暂时不可用：{safe_markdown(str(exc))}")
 
 
 def drop_searcher_cache() -> None:

@@ -130,3 +130,13 @@ def test_injection_in_an_offline_question_changes_nothing(index_settings, search
     _check_contract(answer, shipped_cards)
     assert "compliance" in {t for s in answer.sources for t in s.topics}
     assert "系统提示" not in answer.answer
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("今天天气怎么样？", False), ("给我讲个笑话", False), ("股票呢？", False),
+    ("多久合适？", True), ("发几条？", True), ("那女装呢？", True), ("为什么？", True),
+])
+def test_short_follow_up_must_speak_the_handbooks_language(question, expected, index_settings, searcher):
+    history = [Turn("user", "憋单憋多久合适？预热视频发几条？"), Turn("assistant", "……")]
+    answer = answer_question(question, history, settings=index_settings, searcher=searcher)
+    assert answer.in_scope is expected

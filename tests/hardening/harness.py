@@ -446,3 +446,357 @@ def _decode_addr(hexaddr: str) -> str:
         return str(ipaddress.IPv4Address(raw[::-1]))
     words = [raw[i:i + 4][::-1] for i in range(0, 16, 4)]
     return str(ipaddress.IPv6Address(b"".join(words)))
+
+
+# --------------------------------------------------------------------------- experiment: kill -9
+
+
+def start_rebuild(env: dict, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([PY, "-m", "index", "rebuild", *args], cwd=REPO_ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def leftovers(settings) -> dict:
+    """What a killed rebuild left behind: generations no pointer refers to, temp files."""
+    from index.store import EmbeddedLayout
+
+    layout = EmbeddedLayout(settings)
+    pointer = layout.read_pointer()
+    kept = set(pointer.kept()) if pointer else set()
+    extra = [n for n in layout.generation_names() if n not in kept]
+    return {
+        "orphan_generations": extra,
+        "orphan_has_vectors": any((layout.local_dir(n) / "chroma").exists() for n in extra),
+        "temp_files": sorted(p.name for p in settings.index_dir.rglob("*") if ".tmp-" in p.name),
+    }
+
+
+def kill_rebuild_experiment(settings, kills: int = 10, seed: int = 20261209, span: tuple[float, float] = (0.2, 1.0),
+                            log: Callable[[str], None] | None = None) -> dict:
+    """``kill -9`` a real ``python -m index rebuild`` at ``kills`` seeded random moments.
+
+    A calibration run measures how long an uninterrupted rebuild takes (T); kill moments are
+    stratified over ``span`` x T (one per slice, at a seeded random point inside it) so that they cover
+    start-up, embedding, writing and switching. After each kill: the serving index must answer exactly
+    as before (or, if the kill came after the pointer switch, serve the complete new generation), a
+    long-lived Searcher keeps answering, ``status --json`` works, and the next rebuild completes and
+    removes every leftover.
+    """
+    from index.api import index_status, open_searcher, rebuild
+
+    rng = random.Random(seed)
+    env = cli_env(settings.data_dir, settings.cards_dir)
+    edit_card(settings.cards_dir, 9000)
+    t0 = time.monotonic()
+    proc = start_rebuild(env, "--json")
+    try:
+        out, err = proc.communicate(timeout=300)
+    finally:
+        kill_tree(proc)
+    calibration = time.monotonic() - t0
+    assert proc.returncode == 0, err
+    long_lived = open_searcher(settings)
+    records = []
+    try:
+        for i in range(kills):
+            before = serving_snapshot(settings)
+            edit_card(settings.cards_dir, i)
+            lo, hi = span
+            delay = calibration * (lo + (hi - lo) * (i + rng.random()) / kills)
+            proc = start_rebuild(env, "--json")
+            started = time.monotonic()
+            try:
+                while time.monotonic() - started < delay and proc.poll() is None:
+                    time.sleep(0.01)
+                running = proc.poll() is None
+                kill_tree(proc)
+            finally:
+                kill_tree(proc)
+                for stream in (proc.stdout, proc.stderr):
+                    stream and stream.close()
+            rec: dict[str, Any] = {"kill": i + 1, "delay_s": round(delay, 2), "killed_while_running": running,
+                                   "exit": proc.returncode}
+            rec.update(leftovers(settings))
+            after = serving_snapshot(settings)
+            switched = after["status"]["generation"] != before["status"]["generation"]
+            rec["switched_before_kill"] = switched
+            rec["same_as_before"] = after == before
+            rec["serves"] = bool(after["search"][QUERIES[0]])
+            status = run_module("index", ["status", "--json"], env, timeout=60)
+            rec["cli_status_ok"] = status.returncode == 0 and json.loads(status.stdout)["generation"] == after["status"]["generation"]
+            try:
+                rec["long_lived_serves"] = bool(long_lived.search(QUERIES[1], k=3))
+            except Exception as exc:  # noqa: BLE001 - recorded, asserted by the caller
+                rec["long_lived_serves"] = False
+                rec["long_lived_error"] = f"{type(exc).__name__}: {exc}"
+            t1 = time.monotonic()
+            try:
+                summary = rebuild(settings)
+                rec["next_rebuild_ok"] = summary.cards_changed == (0 if switched else 1) and not leftovers(settings)["orphan_generations"]
+            except Exception as exc:  # noqa: BLE001
+                rec["next_rebuild_ok"] = False
+                rec["next_rebuild_error"] = f"{type(exc).__name__}: {exc}"
+            rec["next_rebuild_s"] = round(time.monotonic() - t1, 2)
+            rec["no_temp_files_after"] = not leftovers(settings)["temp_files"]
+            rec["generation_after"] = index_status(settings).generation
+            records.append(rec)
+            if log:
+                log(json.dumps(rec, ensure_ascii=False))
+    finally:
+        long_lived.close()
+    # the very next rebuild from the command line completes too
+    edit_card(settings.cards_dir, 9999)
+    final = run_module("index", ["rebuild", "--json"], env, timeout=300)
+    return {
+        "calibration_s": round(calibration, 2),
+        "kills": records,
+        "final_cli_rebuild_exit": final.returncode,
+        "final_cli_rebuild": final.stdout.strip().splitlines()[-1] if final.stdout.strip() else final.stderr[-500:],
+    }
+
+
+# --------------------------------------------------------------------------- experiment: two rebuilds
+
+
+def concurrent_rebuild_experiment(settings, pause_s: float = 6.0) -> dict:
+    """A rebuild holding the lock (paused by the project's test hook) and a second one beside it."""
+    import select
+
+    env = cli_env(settings.data_dir, settings.cards_dir)
+    edit_card(settings.cards_dir, 7001)
+    first = subprocess.Popen([PY, "-m", "index", "rebuild", "--json"], cwd=REPO_ROOT, start_new_session=True,
+                             env=dict(env, PLAYBOOK_INDEX_TEST_PAUSE=f"locked:{pause_s}"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    result: dict[str, Any] = {}
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([first.stderr], [], [], 0.5)
+            if ready and "index-checkpoint locked" in first.stderr.readline():
+                break
+            if first.poll() is not None:
+                raise AssertionError(f"the first rebuild ended early: {first.communicate()}")
+        locked_at = time.monotonic()
+        second = run_module("index", ["rebuild", "--json"], env, timeout=120)
+        result["no_wait"] = {"exit": second.returncode, "stderr": second.stderr.strip(),
+                             "seconds": round(time.monotonic() - locked_at, 2)}
+        t = time.monotonic()
+        third = run_module("index", ["rebuild", "--json", "--wait", "120"], env, timeout=200)
+        result["wait"] = {"exit": third.returncode, "stdout": third.stdout.strip(), "stderr": third.stderr.strip()[-500:],
+                          "seconds": round(time.monotonic() - t, 2)}
+        out, err = first.communicate(timeout=200)
+        result["first"] = {"exit": first.returncode, "stdout": out.strip()}
+    finally:
+        kill_tree(first)
+    return result
+
+
+# --------------------------------------------------------------------------- experiment: unwritable disks
+
+
+def in_namespace(script: str, env: dict, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run a shell script in a private mount namespace (its mounts vanish with it). Needs root."""
+    return subprocess.run(["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def namespaces_available() -> bool:
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    try:
+        probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+                                "mount -t tmpfs -o size=64k tmpfs /mnt && echo ok"],
+                               capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.stdout.strip() == "ok"
+
+
+READ_BACK = (
+    "import json, sys\n"
+    "from settings import load_settings\n"
+    "from tests.hardening.harness import serving_snapshot\n"
+    "print('SNAPSHOT ' + json.dumps(serving_snapshot(load_settings()), ensure_ascii=False))\n"
+)
+
+
+def unwritable_experiment(settings, kind: str) -> dict:
+    """A rebuild with real work to do on a read-only bind mount (``ro``) or a full tmpfs (``full``).
+
+    Returns the rebuild's exit code and message, and what the serving index answers afterwards
+    (read inside the namespace, for ``full``: the tmpfs disappears with it)."""
+    import shlex
+
+    before = json.loads(json.dumps(serving_snapshot(settings)))
+    edit_card(settings.cards_dir, 8000 + (1 if kind == "ro" else 2))
+    env = cli_env(settings.data_dir, settings.cards_dir)
+    data = shlex.quote(str(settings.data_dir))
+    py = shlex.quote(PY)
+    err_file = Path(settings.data_dir).parent / f"rebuild-{kind}.stderr"
+    err = shlex.quote(str(err_file))
+    if kind == "ro":
+        script = (f"mount --bind {data} {data} && mount -o remount,ro,bind {data} || exit 99\n"
+                  f"{py} -m index rebuild --json 2>{err}; echo \"REBUILD_EXIT $?\"\n"
+                  f"{py} -c {shlex.quote(READ_BACK)}; echo \"READ_EXIT $?\"\n")
+        read_env = env
+    else:
+        used_kb = sum(p.stat().st_size for p in Path(settings.data_dir).rglob("*") if p.is_file()) // 1024
+        mnt = Path(settings.data_dir).parent / "small-disk"
+        mnt.mkdir(exist_ok=True)
+        m = shlex.quote(str(mnt))
+        script = (f"mount -t tmpfs -o size={used_kb + 400}k tmpfs {m} || exit 99\n"
+                  f"cp -a {data} {m}/data || exit 98\n"
+                  f"export PLAYBOOK_DATA_DIR={m}/data\n"
+                  f"{py} -m index rebuild --json 2>{err}; echo \"REBUILD_EXIT $?\"\n"
+                  f"{py} -c {shlex.quote(READ_BACK)}\n"
+                  f"ls -a {m}/data/index; df -k {m} | tail -1\n")
+        read_env = env
+    t = time.monotonic()
+    proc = in_namespace(script, read_env)
+    seconds = time.monotonic() - t
+    exit_line = [l for l in proc.stdout.splitlines() if l.startswith("REBUILD_EXIT ")]
+    rebuild_err = err_file.read_text(encoding="utf-8", errors="replace") if err_file.exists() else ""
+    result = {"kind": kind, "namespace_exit": proc.returncode, "seconds": round(seconds, 2),
+              "rebuild_exit": int(exit_line[0].split()[1]) if exit_line else None,
+              "message": "\n".join(l for l in rebuild_err.splitlines() if l.startswith("error:")),
+              "traceback": not no_traceback(rebuild_err), "rebuild_stderr": rebuild_err[-1500:],
+              "stdout": proc.stdout[-1500:], "stderr": proc.stderr[-1500:]}
+    if kind == "ro":
+        # can a reader still serve from the read-only folder? (recorded, not required)
+        result["serves_while_read_only"] = any(l.startswith("SNAPSHOT ") for l in proc.stdout.splitlines())
+        after = json.loads(json.dumps(serving_snapshot(settings)))
+    else:
+        line = [l for l in proc.stdout.splitlines() if l.startswith("SNAPSHOT ")]
+        after = json.loads(line[0][len("SNAPSHOT "):]) if line else None
+        if after:  # the copy lives at another path; everything else must match
+            after["status"]["location"] = before["status"]["location"]
+    result["serving_unchanged"] = after == before
+    return result
+
+
+# --------------------------------------------------------------------------- experiment: LLM faults
+
+LLM_FAULTS = ("down", "slow", "stall", "garbage", "garbage-sse", "html", "500", "reset")
+
+
+def llm_fault_answer(settings, searcher, fault: str, timeout: float = 2.0, question: str = QUESTIONS[0]) -> dict:
+    """One question through the real ChatOpenAI against a broken local endpoint."""
+    import dataclasses
+
+    from assistant.answer import answer_question
+
+    mode = {"down": "ok", "slow": "sleep"}.get(fault, fault)
+    with FakeLLM(mode, sleep=max(10.0, timeout * 5)) as llm:
+        url = dead_port_url() if fault == "down" else llm.base_url
+        s = dataclasses.replace(settings, llm_provider="openai", llm_model="fake-model", llm_base_url=url, llm_timeout=timeout)
+        t = time.monotonic()
+        answer = answer_question(question, settings=s, searcher=searcher)
+        seconds = time.monotonic() - t
+        return {"fault": fault, "seconds": round(seconds, 3), "mode": answer.mode, "notice": answer.notice,
+                "cited": answer.cited(), "sources": [x.card_id for x in answer.sources], "requests": len(llm.requests),
+                "timeout": timeout}
+
+
+# --------------------------------------------------------------------------- experiment: chat db kill
+
+CHAT_WRITER = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from assistant.conversations import ConversationStore
+from assistant.types import Source
+store = ConversationStore(sys.argv[2])
+start, big = int(sys.argv[3]), int(sys.argv[4])
+cid = None
+for i in range(start, start + 100000):
+    if cid is None or i % 6 == 0:
+        cid = store.create()
+        print(f"C {cid}", flush=True)
+    role = "user" if i % 2 == 0 else "assistant"
+    size = big if i % 3 == 0 else 200
+    sources = [Source(n=1, card_id="warmup-schedule", title="预热", topics=("warmup-video",), excerpt="摘录" * 50)] if role == "assistant" else []
+    store.add_message(cid, role, f"#{i}# " + "消息内容" * size, sources=sources, mode="offline" if role == "assistant" else "")
+    print(f"M {i} {cid}", flush=True)
+"""
+
+
+def chat_db_kill_experiment(data_dir: Path, kills: int = 6, seed: int = 7, big_chars: int = 50_000,
+                            reader: bool = True) -> dict:
+    """Kill -9 a process writing messages to the conversation store at seeded random moments.
+
+    The writer prints each message after ``add_message`` returned (committed). After every kill the
+    database must open cleanly (integrity check), hold every acknowledged message in order, and at most
+    the one message that was being written on top; a new write must work at once."""
+    import sqlite3
+
+    from assistant.conversations import DB_NAME, ConversationStore
+
+    rng = random.Random(seed)
+    store = ConversationStore(data_dir)
+    acked: dict[str, list[int]] = {}
+    next_i = 0
+    records = []
+    for k in range(kills):
+        proc = subprocess.Popen([PY, "-c", CHAT_WRITER, str(REPO_ROOT), str(data_dir), str(next_i), str(big_chars)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        lines: list[str] = []
+        reader_errors: list[str] = []
+        stop = threading.Event()
+
+        def pump():
+            for line in proc.stdout:
+                lines.append(line.strip())
+
+        def read_loop():  # another process-like reader: the app listing and opening conversations
+            while not stop.is_set():
+                try:
+                    for conv in store.list(limit=5):
+                        store.get(conv.id)
+                except Exception as exc:  # noqa: BLE001
+                    reader_errors.append(f"{type(exc).__name__}: {exc}")
+                time.sleep(0.02)
+
+        t = threading.Thread(target=pump, daemon=True)
+        t.start()
+        r = threading.Thread(target=read_loop, daemon=True) if reader else None
+        r and r.start()
+        try:
+            assert wait_until(lambda: any(l.startswith("M ") for l in lines), 60, 0.02), proc.stderr.read() if proc.poll() is not None else "no output"
+            time.sleep(rng.uniform(0.2, 1.5))
+            os.killpg(proc.pid, signal.SIGKILL)
+        finally:
+            kill_tree(proc)
+            stop.set()
+            t.join(timeout=10)
+            r and r.join(timeout=10)
+            proc.stderr.close()
+        acked_now = [l for l in lines if l.startswith("M ")]
+        for line in acked_now:
+            _, i, cid = line.split()
+            acked.setdefault(cid, []).append(int(i))
+        last = int(acked_now[-1].split()[1])
+        t0 = time.monotonic()
+        with sqlite3.connect(Path(data_dir) / DB_NAME, timeout=10) as conn:
+            integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        fresh = ConversationStore(data_dir)
+        opened_s = time.monotonic() - t0
+        lost, extra = [], []
+        stored_all = 0
+        for cid, wanted in acked.items():
+            got = [int(m.content.split("#")[1]) for m in fresh.messages(cid)]
+            stored_all += len(got)
+            lost += [i for i in wanted if i not in got]
+            extra += [i for i in got if i not in wanted]
+            assert got == sorted(got)
+        # a conversation created but not yet acknowledged may hold the in-flight message
+        created = [l.split()[1] for l in lines if l.startswith("C ")]
+        for cid in created:
+            if cid not in acked:
+                extra += [int(m.content.split("#")[1]) for m in fresh.messages(cid)]
+        probe_cid = fresh.create()
+        fresh.add_message(probe_cid, "user", "写得进去吗？")
+        records.append({"kill": k + 1, "acked": len(acked_now), "last_acked": last, "integrity": integrity,
+                        "lost_acked": lost, "unacked_but_stored": extra, "reopen_ms": round(opened_s * 1000, 1),
+                        "write_after_ok": len(fresh.messages(probe_cid)) == 1, "reader_errors": reader_errors[:3]})
+        next_i = last + 2  # skip the possibly in-flight index so it cannot be confused later
+    total = sum(len(v) for v in acked.values())
+    return {"kills": records, "messages_acknowledged": total}

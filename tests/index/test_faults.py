@@ -142,3 +142,60 @@ def test_searcher_keeps_serving_while_rebuild_switches(built, small_cards):
     assert searcher.status().generation != old
     assert "切片也要发" in searcher.card("fudai-c").body
     searcher.close()
+
+
+def _mount(args: list[str]) -> bool:
+    import subprocess
+
+    try:
+        return subprocess.run(["mount", *args], capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def _umount(path) -> None:
+    import subprocess
+
+    subprocess.run(["umount", str(path)], capture_output=True, timeout=20)
+
+
+def test_disk_full_is_clear_and_nothing_is_lost(tmp_path, small_cards):
+    """A real full file system (a small tmpfs): the rebuild fails clearly, the index keeps serving."""
+    mnt = tmp_path / "small-fs"
+    mnt.mkdir()
+    if not _mount(["-t", "tmpfs", "-o", "size=900k", "tmpfs", str(mnt)]):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        settings = settings_for(mnt / "data", small_cards)
+        rebuild(settings)
+        before = serving_ok(settings)
+        edit(small_cards, "disk full")
+        proc = run_cli(["rebuild", "--json"], cli_env(settings.data_dir, small_cards))
+        assert proc.returncode == 1, proc.stderr
+        assert "disk is full" in proc.stderr and "unchanged" in proc.stderr and "Traceback" not in proc.stderr
+        assert serving_ok(settings, before) == before
+        assert EmbeddedLayout(settings).generation_names() == [before]  # the partial generation was removed
+    finally:
+        _umount(mnt)
+
+
+def test_read_only_data_dir_still_serves(tmp_path, small_cards):
+    settings = settings_for(tmp_path / "data", small_cards)
+    rebuild(settings)
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    if not _mount(["--bind", str(settings.data_dir), str(ro)]):
+        pytest.skip("cannot bind-mount here (needs root)")
+    try:
+        if not _mount(["-o", "remount,ro,bind", str(ro)]):
+            pytest.skip("cannot remount read-only here")
+        env = cli_env(ro, small_cards)
+        proc = run_cli(["search", "福袋什么时候发", "--json"], env)
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["results"][0]["card_id"] == "fudai-c"
+        assert run_cli(["status", "--json"], env).returncode == 0
+        edit(small_cards, "read-only")
+        proc = run_cli(["rebuild"], env)
+        assert proc.returncode == 1 and "read-only" in proc.stderr and "Traceback" not in proc.stderr
+    finally:
+        _umount(ro)

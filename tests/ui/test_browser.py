@@ -157,13 +157,16 @@ class Visit:
     def assert_no_horizontal_scroll(self) -> None:
         widths = self.page.evaluate(
             """() => {
-                const main = document.querySelector('[data-testid="stMain"]');
-                return {doc: document.documentElement.scrollWidth,
-                        main: main ? main.scrollWidth - main.clientWidth : 0};
+                const out = {doc: document.documentElement.scrollWidth, containers: {}};
+                for (const id of ["stAppViewContainer", "stAppScrollToBottomContainer", "stMainBlockContainer"]) {
+                    const el = document.querySelector(`[data-testid="${id}"]`);
+                    if (el) out.containers[id] = el.scrollWidth - el.clientWidth;
+                }
+                return out;
             }"""
         )
         assert widths["doc"] <= self.width, widths
-        assert widths["main"] <= 1, widths
+        assert widths["containers"] and all(extra <= 1 for extra in widths["containers"].values()), widths
 
     def close(self) -> None:
         self.context.close()
@@ -195,7 +198,7 @@ def ask(visit: Visit, question: str) -> None:
 def test_chat_cited_answer_survives_reload(desktop):
     page = desktop.page
     desktop.goto("/")
-    page.get_by_test_id("stMain").get_by_role("button", name=QUESTION).wait_for()
+    page.get_by_test_id("stMainBlockContainer").get_by_role("button", name=QUESTION).wait_for()
     assert page.get_by_text("离线模式").first.is_visible()
     ask(desktop, QUESTION)
     assert "?c=" in page.url
@@ -242,7 +245,7 @@ def test_plan_form_and_downloads(desktop, tmp_path):
     assert len(plan["sections"]) == 10 and plan["inputs"]["streamer"] == "豆芽"
     assert {p["name"] for p in plan["inputs"]["products"]} >= {"羊绒大衣", "打底衫"}
     assert files["预热日程 .ics"].startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in files["预热日程 .ics"]
-    page.get_by_text("目标拆解").first.scroll_into_view_if_needed()
+    page.get_by_role("heading", name="目标拆解").scroll_into_view_if_needed()
     desktop.settle()
     desktop.shot("plan", "plan.png")
 
@@ -294,7 +297,7 @@ def test_maintain_login_and_reindex(desktop):
 def test_phone_width_has_no_horizontal_scroll(phone):
     page = phone.page
     phone.goto("/")
-    page.get_by_test_id("stMain").get_by_role("button", name=QUESTION).wait_for()
+    page.get_by_test_id("stMainBlockContainer").get_by_role("button", name=QUESTION).wait_for()
     phone.settle()
     phone.assert_no_horizontal_scroll()
     ask(phone, "货盘里引流款和利润款的比例怎么定？")
@@ -308,7 +311,7 @@ def test_phone_width_has_no_horizontal_scroll(phone):
     page.get_by_role("button", name="下载 JSON").wait_for()
     phone.settle()
     phone.assert_no_horizontal_scroll()
-    page.get_by_text("货盘结构").first.scroll_into_view_if_needed()
+    page.get_by_role("heading", name="货盘结构").scroll_into_view_if_needed()
     phone.shot("plan")
 
     phone.goto("/handbook")

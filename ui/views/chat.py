@@ -78,7 +78,9 @@ def _card_dialog(card_id: str) -> None:
 
 
 def _quote(text: str) -> str:
-    return "\n".join("> " + line if line.strip() else ">" for line in core.demote_headings(text, 3).splitlines())
+    """A passage as a block quote, one paragraph per line."""
+    lines = [line.strip() for line in core.demote_headings(text, 3).splitlines() if line.strip()]
+    return "\n>\n".join("> " + line for line in lines)
 
 
 def _render_sources(message) -> None:
@@ -87,12 +89,12 @@ def _render_sources(message) -> None:
         label = f"[{source.n}] {source.title}"
         if source.stage:
             label += f"（{core.stage_label(source.stage)}）"
-        with st.expander(label):
+        with st.expander(core.safe_markdown(label)):
             meta = [f"阶段：{core.stage_label(source.stage)}"] if source.stage else []
             meta.append(f"话题：{core.topics_label(source.topics)}")
             if source.section:
                 meta.append(f"小节：{source.section}")
-            st.caption(" · ".join(meta))
+            st.caption(core.safe_markdown(" · ".join(meta)))
             core.md(_quote(source.excerpt))
             if st.button("阅读整张卡片", key=f"open_{message.id}_{source.n}", icon=":material/menu_book:"):
                 _card_dialog(source.card_id)
@@ -137,7 +139,7 @@ def _sidebar(conversation_id: str | None) -> None:
             for conv in recent:
                 current = conv.id == conversation_id
                 st.button(
-                    conv.title or "（无标题）",
+                    core.safe_markdown(conv.title) or "（无标题）",
                     key=f"conv_{conv.id}",
                     width="stretch",
                     type="tertiary" if not current else "secondary",
@@ -205,7 +207,7 @@ def _ask(question: str, conversation_id: str | None, earlier) -> None:
         try:
             st.write_stream(pieces())
         except Exception as exc:  # noqa: BLE001 - show it, keep the chat usable
-            st.error(f"抱歉，这次没能回答：{exc}。请稍后再试，或换个说法。")
+            st.error(f"抱歉，这次没能回答：{core.safe_markdown(str(exc))}。请稍后再试，或换个说法。")
             return
         answer = stream.answer
         store.add_message(

@@ -37,7 +37,7 @@ def _reader(card_id: str) -> None:
         for link in card.links:
             other = searcher.card(link)
             if other is not None:
-                st.button(other.title, key=f"link_{link}", on_click=_open, args=(link,), type="tertiary")
+                st.button(core.safe_markdown(other.title), key=f"link_{link}", on_click=_open, args=(link,), type="tertiary")
 
 
 def _filters() -> SearchFilters:
@@ -79,7 +79,7 @@ def _browser() -> None:
     query = st.session_state.get("_hb_query", "")
     if query:
         results = searcher.search(query, k=SEARCH_RESULTS, filters=filters)
-        st.caption(f"“{query}” 的搜索结果：{len(results)} 张卡片")
+        st.caption(f"“{core.safe_markdown(query)}” 的搜索结果：{len(results)} 张卡片")
         for result in results:
             card = searcher.card(result.card_id)
             if card is not None:

@@ -81,7 +81,7 @@ def _check() -> None:
         try:
             result = check_cards(settings.cards_dir)
         except PlaybookError as exc:
-            st.error(str(exc))
+            st.error(core.safe_markdown(str(exc)))
             return
         if result.ok:
             st.success(f"全部 {len(result.cards)} 张卡片格式正确。")
@@ -112,7 +112,7 @@ def _rebuild(searcher) -> None:
             return
         except Exception as exc:  # noqa: BLE001 - the index's errors say what to do
             bar.empty()
-            st.error(f"重建失败，原来的索引保持不变：{exc}")
+            st.error(f"重建失败，原来的索引保持不变：{core.safe_markdown(str(exc))}")
             return
         bar.progress(1.0, text="完成")
         _last_rebuilds()[str(settings.data_dir)] = {

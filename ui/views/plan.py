@@ -179,7 +179,7 @@ if submitted:
                 st.session_state["plan_result"] = backend.draft_plan(inputs, searcher, settings)
             except Exception as exc:  # noqa: BLE001
                 st.session_state.pop("plan_result", None)
-                st.error(f"方案生成失败：{exc}")
+                st.error(f"方案生成失败：{core.safe_markdown(str(exc))}")
 
 plan = st.session_state.get("plan_result")
 if plan:
