@@ -107,7 +107,14 @@ def _plan(args, settings) -> int:
     if inputs.ignored_fields:
         print(f"warning: ignored unknown field(s): {', '.join(inputs.ignored_fields)}", file=sys.stderr)
     cards = _plan_cards(settings)
-    plan = build_plan(inputs, cards)
+    model = None
+    if settings.llm_enabled:
+        from assistant.llm import build_chat_model
+
+        model = build_chat_model(settings)
+    plan = build_plan(inputs, cards, chat_model=model, llm_timeout=settings.llm_timeout)
+    if plan.notice:
+        print(f"notice: {plan.notice}", file=sys.stderr)
     if args.format == "json":
         out = json.dumps(plan.to_json(), ensure_ascii=False, indent=2)
     else:

@@ -28,6 +28,8 @@ from assistant.types import Source, Turn
 SEARCH_K = 5
 SHORT_QUESTION = 8          # characters: a question this short rarely stands alone
 CONTEXT_CHARS = 160         # at most this much of earlier questions goes into a follow-up query
+MAX_QUERY_CHARS = 300       # a longer question is searched by its beginning: embedding time grows
+                            # with length (a 2000-character query takes seconds on a small CPU)
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个]")
@@ -202,9 +204,9 @@ def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, 
     ``query`` overrides the standalone query (e.g. a language model's rewrite).
     """
     cards = searcher.cards()
-    plan = plan_query(question, history, cards)
+    plan = plan_query(question[:MAX_QUERY_CHARS], history, cards)
     if query and query != plan.query:
-        plan = QueryPlan(question, query, followup=True, anchor=plan.anchor, anchor_source=plan.anchor_source,
+        plan = QueryPlan(plan.question, query[:MAX_QUERY_CHARS], followup=True, anchor=plan.anchor, anchor_source=plan.anchor_source,
                          previous_sources=plan.previous_sources)
     embedder = _embedder(searcher)
     results, evidence = _search(searcher, plan.query, cards, embedder)

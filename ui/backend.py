@@ -29,15 +29,18 @@ class AnswerStream:
     (after an LLM fallback the final Answer holds only the offline text: render from it).
     """
 
-    def __init__(self, question: str, history: list[Turn], searcher, settings: Settings):
+    def __init__(self, question: str, history: list[Turn], searcher, settings: Settings, chat_model=None):
         self.question = question
+        self.chat_model = chat_model
         self.history = history
         self.searcher = searcher
         self.settings = settings
         self.answer: Answer | None = None
 
     def __iter__(self) -> Iterator[str]:
-        for item in stream_answer(self.question, self.history, settings=self.settings, searcher=self.searcher):
+        for item in stream_answer(
+            self.question, self.history, settings=self.settings, searcher=self.searcher, chat_model=self.chat_model
+        ):
             if isinstance(item, Answer):
                 self.answer = item
             elif isinstance(item, str) and item:
@@ -54,9 +57,10 @@ def validate_plan_inputs(raw: dict[str, Any]) -> tuple[Any, list[str]]:
         return None, [f"{field}: {message}" for field, message in exc.problems]
 
 
-def draft_plan(inputs: Any, searcher, settings: Settings):
-    """The plan (``assistant.types.Plan``) built from the indexed cards."""
-    return build_plan(inputs, searcher.cards())
+def draft_plan(inputs: Any, searcher, settings: Settings, chat_model=None):
+    """The plan (``assistant.types.Plan``) built from the indexed cards, personalised by the model
+    when one is configured (as ``python -m assistant plan`` does)."""
+    return build_plan(inputs, searcher.cards(), chat_model=chat_model, llm_timeout=settings.llm_timeout)
 
 
 def plan_json(plan) -> dict[str, Any]:

@@ -70,6 +70,28 @@ def drop_searcher_cache() -> None:
     _searcher_for.clear()
 
 
+# --- the language model, built once per process (None in offline mode) -------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _chat_model_for(key: tuple, _settings: Settings):
+    from assistant.llm import build_chat_model
+
+    return build_chat_model(_settings)
+
+
+def chat_model(s: Settings):
+    """The configured chat model shared by all sessions, or None (offline, or it cannot be built:
+    the assistant then answers offline and says so)."""
+    if not s.llm_enabled:
+        return None
+    key = (s.llm_provider, s.llm_model, s.llm_base_url, s.llm_timeout, s.llm_temperature)  # never the key
+    try:
+        return _chat_model_for(key, s)
+    except Exception:  # noqa: BLE001 - misconfiguration: fall back to offline answers
+        return None
+
+
 # --- the conversation store -------------------------------------------------------------------
 
 

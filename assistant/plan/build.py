@@ -648,8 +648,12 @@ def review_section(ctx: Context) -> PlanSection:
 
 # ---------------------------------------------------------------------------------------------
 
-def build_plan(inputs: PlanInputs | Mapping[str, Any], cards: Mapping[str, Card] | Iterable[Card]) -> Plan:
-    """The plan for validated inputs (or a raw mapping, validated here; PlanInputError if invalid)."""
+def build_plan(inputs: PlanInputs | Mapping[str, Any], cards: Mapping[str, Card] | Iterable[Card], *,
+               chat_model=None, llm_timeout: float = 20.0) -> Plan:
+    """The plan for validated inputs (or a raw mapping, validated here; PlanInputError if invalid).
+
+    With ``chat_model`` (a LangChain chat model) the persona advice is also rewritten for this
+    streamer (see ``assistant.plan.personalise``); everything computed stays the same."""
     if not isinstance(inputs, PlanInputs):
         inputs = parse_plan_inputs(dict(inputs))
     ctx = Context(inputs=inputs, cards=as_card_map(cards))
@@ -664,7 +668,7 @@ def build_plan(inputs: PlanInputs | Mapping[str, Any], cards: Mapping[str, Card]
     sections = (goal, persona, lineup, warmup, traffic, run_of_show, team_section(ctx), contingency_section(ctx),
                 compliance_section(ctx), review_section(ctx))
     assert tuple(s.key for s in sections) == SECTION_KEYS
-    return Plan(
+    plan = Plan(
         inputs=inputs.to_json(),
         sections=sections,
         warmup_schedule=tuple(schedule),
@@ -672,3 +676,8 @@ def build_plan(inputs: PlanInputs | Mapping[str, Any], cards: Mapping[str, Card]
         warmup_events=tuple(events),
         warnings=tuple(ctx.warnings),
     )
+    if chat_model is not None:
+        from assistant.plan.personalise import personalise_plan
+
+        plan = personalise_plan(plan, chat_model, llm_timeout)
+    return plan

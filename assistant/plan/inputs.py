@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -92,8 +93,13 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 3, 3, 40, 40
+
+
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"“{value}”"
+    """A short, bounded rendering of a value for a message (never expands a huge structure)."""
+    text = _REPR.repr(value) if not isinstance(value, str) else f"“{value[:60]}”"
     return text if len(text) <= 40 else text[:39] + "…"
 
 
@@ -243,9 +249,11 @@ def read_plan_file(path: Path | str, pick: int | None = None) -> Any:
         raise PlanInputError([("--input", "文件不是 UTF-8 文本，请另存为 UTF-8")]) from None
     try:
         data = json.loads(text) if text.lstrip().startswith(("{", "[")) else yaml.safe_load(text)
+    except RecursionError:
+        raise PlanInputError([("--input", "嵌套层数太深，不是计划输入的格式")]) from None
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark else (f"第 {exc.lineno} 行" if isinstance(exc, json.JSONDecodeError) else "")
+        where = f"第 {mark.line + 1} 行：" if mark else (f"第 {exc.lineno} 行：" if isinstance(exc, json.JSONDecodeError) else "")
         reason = getattr(exc, "problem", None) or getattr(exc, "msg", None) or str(exc).splitlines()[0]
         raise PlanInputError([("--input", f"不是有效的 YAML/JSON（{where}{reason}）")]) from None
     if isinstance(data, dict) and isinstance(data.get("plans"), list) and not set(data) & set(REQUIRED):

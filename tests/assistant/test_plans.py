@@ -263,3 +263,43 @@ def test_ics_export_is_valid_rfc5545(shipped_cards):
     assert "DTSTART:20261209T190000" in unfolded
     uids = [line for line in unfolded if line.startswith("UID:")]
     assert len(uids) == len(set(uids))
+
+
+# --- optional LLM personalisation ----------------------------------------------------------------
+
+def test_llm_personalises_persona_but_keeps_everything_computed(shipped_cards, fake_llm):
+    offline = build_plan(DEV_PLANS[0], shipped_cards)
+    model = fake_llm("- 豆芽主打健身达人的真实穿搭，讲清面料和版型\n- 老铁熟悉的口头禅每场都用")
+    plan = build_plan(DEV_PLANS[0], shipped_cards, chat_model=model, llm_timeout=2)
+    assert plan.mode == "llm" and "健身达人" in plan.section("persona").markdown
+    assert plan.section("persona").markdown.startswith(offline.section("persona").markdown)
+    same = lambda p: {k: v for k, v in p.to_json().items() if k not in ("sections", "mode", "notice")}  # noqa: E731
+    assert same(plan) == same(offline)
+    assert [s.markdown for s in plan.sections if s.key != "persona"] == [s.markdown for s in offline.sections if s.key != "persona"]
+
+
+@pytest.mark.parametrize("kwargs", [{"replies": ["- 目标冲到2000万"]}, {"replies": [""]}, {"error": "boom"},
+                                    {"replies": ["- 慢"], "delay": 3}])
+def test_llm_personalisation_failures_keep_the_handbook_text(kwargs, shipped_cards, fake_llm):
+    replies = kwargs.pop("replies", [])
+    plan = build_plan(DEV_PLANS[0], shipped_cards, chat_model=fake_llm(*replies, **kwargs), llm_timeout=0.5)
+    assert plan.mode == "offline" and plan.notice
+    assert plan.to_json()["sections"] == build_plan(DEV_PLANS[0], shipped_cards).to_json()["sections"]
+
+
+def test_hostile_input_files_are_refused_quickly(tmp_path):
+    import time
+
+    from assistant.plan import load_plan_inputs
+
+    bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    bomb += [f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi")]
+    cases = {"bomb.yaml": "\n".join(bomb + ["streamer: *i"]), "deep.json": "[" * 100_000, "deep.yaml": "a: " + "[" * 100_000,
+             "big.yaml": "streamer: " + "x" * 1_100_000}
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        started = time.monotonic()
+        with pytest.raises(PlanInputError):
+            load_plan_inputs(path)
+        assert time.monotonic() - started < 3, name

@@ -31,8 +31,10 @@ def test_overview_chunk_carries_summary_questions_and_keywords():
     chunks = chunk_card(card)
     first = chunks[0]
     assert first.chunk_id == "demo-card#0" and first.section == OVERVIEW_SECTION
+    assert first.text == "一句话结论。"  # what a reader sees
     for part in ("一句话结论。", "憋单是什么意思？", "憋多久？", "憋单", "放单"):
-        assert part in first.text
+        assert part in first.embedding_text()  # what is embedded and keyword-indexed
+    assert "憋多久？" not in first.text and "憋多久？" in first.search_text
     assert [c.section for c in chunks[1:]] == ["怎么做", "常见误区"]
     assert [c.chunk_id for c in chunks] == [f"demo-card#{i}" for i in range(len(chunks))]
     assert all(c.topics == ("live-rhythm",) and c.stage == "live" and c.forces == ("live-ops",) for c in chunks)

@@ -313,9 +313,12 @@ def test_maintain_login_validate_and_reindex(app_data, cards_dir):
     ok(at.run())
     assert "格式正确" in texts(at)
 
+    edited = cards_dir / "traffic" / "warmup-schedule.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n- 补充：预热视频发布后一小时内回复评论。\n", encoding="utf-8")
     button(at, "重建索引").click()
     ok(at.run())
-    assert "上次重建" in texts(at)
+    summary = texts(at)
+    assert "上次重建" in summary and "修改 1" in summary and "未变 74" in summary, summary
 
     # A broken card: the check lists it by file and line; a rebuild refuses and keeps the index.
     bad = cards_dir / "traffic" / "broken.md"

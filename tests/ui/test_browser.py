@@ -245,7 +245,7 @@ def test_plan_form_and_downloads(desktop, tmp_path):
     assert len(plan["sections"]) == 10 and plan["inputs"]["streamer"] == "豆芽"
     assert {p["name"] for p in plan["inputs"]["products"]} >= {"羊绒大衣", "打底衫"}
     assert files["预热日程 .ics"].startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in files["预热日程 .ics"]
-    page.get_by_role("heading", name="目标拆解").scroll_into_view_if_needed()
+    page.get_by_role("heading", name="目标拆解").evaluate("e => e.scrollIntoView({block: 'start'})")
     desktop.settle()
     desktop.shot("plan", "plan.png")
 
@@ -311,7 +311,7 @@ def test_phone_width_has_no_horizontal_scroll(phone):
     page.get_by_role("button", name="下载 JSON").wait_for()
     phone.settle()
     phone.assert_no_horizontal_scroll()
-    page.get_by_role("heading", name="货盘结构").scroll_into_view_if_needed()
+    page.get_by_role("heading", name="货盘结构").evaluate("e => e.scrollIntoView({block: 'start'})")
     phone.shot("plan")
 
     phone.goto("/handbook")
@@ -329,3 +329,29 @@ def test_phone_width_has_no_horizontal_scroll(phone):
     phone.settle()
     phone.assert_no_horizontal_scroll()
     phone.shot("maintain")
+
+
+def test_two_users_at_once(browser, server):
+    """Two sessions ask at the same moment; each gets its own answer in its own conversation."""
+    visits = [Visit(browser, server, DESKTOP) for _ in range(2)]
+    try:
+        questions = ["直播间在线人数突然掉了一半，场控应该怎么办？", "福利款要不要亏本卖？"]
+        for visit in visits:
+            visit.goto("/")
+            visit.page.get_by_placeholder("输入你的问题……").wait_for()
+            visit.settle()
+        for visit, question in zip(visits, questions):
+            visit.page.get_by_placeholder("输入你的问题……").fill(question)
+        for visit in visits:
+            visit.page.get_by_placeholder("输入你的问题……").press("Enter")
+        for visit, question in zip(visits, questions):
+            visit.page.get_by_text("来源（").first.wait_for()
+            visit.settle()
+            messages = visit.page.locator('[data-testid="stChatMessage"]')
+            assert messages.count() == 2
+            assert question in messages.nth(0).inner_text()
+        ids = {v.page.url.split("?c=")[1] for v in visits}
+        assert len(ids) == 2
+    finally:
+        for visit in visits:
+            visit.close()

@@ -192,7 +192,9 @@ def _ask(question: str, conversation_id: str | None, earlier) -> None:
     with st.chat_message("user"):
         core.md(question)
     with st.chat_message("assistant"):
-        stream = backend.AnswerStream(question, history_turns(earlier[-HISTORY_TURNS:]), searcher, settings)
+        stream = backend.AnswerStream(
+            question, history_turns(earlier[-HISTORY_TURNS:]), searcher, settings, chat_model=core.chat_model(settings)
+        )
         sanitizer = core.StreamSanitizer()
 
         def pieces():

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
+import os
+import uuid
 from pathlib import Path
 
 import streamlit as st
@@ -13,13 +17,29 @@ from ui import auth, core
 
 LOGGED_IN = "admin_logged_in"
 
+LAST_REBUILD_FILE = "last_rebuild.json"  # beside the index, in PLAYBOOK_DATA_DIR
+
 settings = core.settings()
 
 
-@st.cache_resource(show_spinner=False)
-def _last_rebuilds() -> dict:
-    """The last rebuild summary per data dir, kept for the life of the process."""
-    return {}
+def _save_last_rebuild(summary) -> None:
+    """Keep the summary beside the index (atomic write) so it survives a restart."""
+    record = {"at": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}
+    record.update({k: v for k, v in dataclasses.asdict(summary).items() if isinstance(v, (int, float, str, bool))})
+    path = settings.data_dir / LAST_REBUILD_FILE
+    tmp = path.with_name(f".{LAST_REBUILD_FILE}.{uuid.uuid4().hex}.tmp")
+    try:
+        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        st.warning(f"重建摘要没能保存：{core.safe_markdown(str(exc))}")
+
+
+def _last_rebuild() -> dict | None:
+    try:
+        return json.loads((settings.data_dir / LAST_REBUILD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _problem_line(problem, cards_dir: Path) -> str:
@@ -115,22 +135,22 @@ def _rebuild(searcher) -> None:
             st.error(f"重建失败，原来的索引保持不变：{core.safe_markdown(str(exc))}")
             return
         bar.progress(1.0, text="完成")
-        _last_rebuilds()[str(settings.data_dir)] = {
-            "summary": summary,
-            "at": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
-        }
+        _save_last_rebuild(summary)
         if searcher is not None:
             searcher.refresh()  # chats in progress switch to the new generation on their next question
         else:
             core.drop_searcher_cache()
         st.rerun()
-    last = _last_rebuilds().get(str(settings.data_dir))
+    last = _last_rebuild()
     if last:
-        s = last["summary"]
-        st.success(
-            f"上次重建（{last['at']}）：新增 {s.cards_added}，修改 {s.cards_changed}，删除 {s.cards_removed}，"
-            f"未变 {s.cards_unchanged} 张卡片；重新嵌入 {s.chunks_embedded} 个片段，用时 {s.seconds:.1f} 秒。"
-        )
+        try:
+            st.success(
+                f"上次重建（{last['at']}）：新增 {last['cards_added']}，修改 {last['cards_changed']}，"
+                f"删除 {last['cards_removed']}，未变 {last['cards_unchanged']} 张卡片；"
+                f"重新嵌入 {last['chunks_embedded']} 个片段，用时 {float(last['seconds']):.1f} 秒。"
+            )
+        except (KeyError, TypeError, ValueError):
+            pass
 
 
 def _feedback() -> None:

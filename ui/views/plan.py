@@ -176,7 +176,9 @@ if submitted:
         searcher = core.searcher(settings)
         with st.spinner("正在生成方案……"):
             try:
-                st.session_state["plan_result"] = backend.draft_plan(inputs, searcher, settings)
+                st.session_state["plan_result"] = backend.draft_plan(
+                    inputs, searcher, settings, chat_model=core.chat_model(settings)
+                )
             except Exception as exc:  # noqa: BLE001
                 st.session_state.pop("plan_result", None)
                 st.error(f"方案生成失败：{core.safe_markdown(str(exc))}")
