@@ -11,6 +11,7 @@ keyword hit (``None`` when the card was not a hit in that list).
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import time
@@ -39,6 +40,8 @@ KEYWORD_WEIGHT = 1.0
 MIN_CANDIDATES = 50       # chunks fetched from each list, at least
 CANDIDATES_PER_RESULT = 10
 QUERY_CACHE = 512
+OVERFETCH = 2.0               # filtered vector search: fetch this many times the expected need ...
+MAX_POSTFILTER_FETCH = 2000   # ... unless that is more than this; then Chroma filters (where)
 REFRESH_EVERY = {"embedded": 1.0, "server": 5.0}  # seconds between automatic pointer checks
 MODES = ("hybrid", "vector", "keyword")
 
@@ -73,6 +76,19 @@ class Generation:
         cached = self._masks.get(key)
         if cached is None:
             cached = np.array([_matches(c, filters) for c in self.chunks], dtype=bool)
+            if len(self._masks) < 256:
+                self._masks[key] = cached
+        return cached
+
+    def allowed_ids(self, filters: SearchFilters | None) -> frozenset[str] | None:
+        """Chunk ids passing ``filters`` (None when no filter)."""
+        mask = self.mask(filters)
+        if mask is None:
+            return None
+        key = ("ids", filters.stage, filters.force, filters.topic)
+        cached = self._masks.get(key)
+        if cached is None:
+            cached = frozenset(c.chunk_id for c, ok in zip(self.chunks, mask) if ok)
             if len(self._masks) < 256:
                 self._masks[key] = cached
         return cached
@@ -307,20 +323,43 @@ class HybridSearcher:
 
     # ---- the two lists
     def vector_hits(self, query: str, n: int, filters: SearchFilters | None = None, gen: Generation | None = None):
-        """[(chunk_id, cosine similarity)] best first."""
+        """[(chunk_id, cosine similarity)] best first.
+
+        With filters, the nearest neighbours are over-fetched without a filter and filtered here when
+        that is cheap (Chroma's metadata pre-filter costs ~1.5 ms per 1,000 chunks); very selective
+        filters go to Chroma's ``where`` instead."""
         gen = gen or self.generation
         t0 = time.perf_counter()
         vec = self.embed_query(query)
         t1 = time.perf_counter()
-        n = max(1, min(n, len(gen.chunks)))
-        try:
-            got = gen.collection.query(
-                query_embeddings=[vec], n_results=n, where=chroma_where(filters), include=["distances"]
-            )
-        except Exception as exc:  # noqa: BLE001
-            raise self._translate(exc) from None
+        total = len(gen.chunks)
+        allowed = gen.allowed_ids(filters)
+        if allowed is not None and not allowed:
+            hits = []
+        elif allowed is None:
+            hits = self._query(gen, vec, min(n, total), None)
+        else:
+            n = min(n, len(allowed))
+            fetch = min(total, math.ceil(n * total / len(allowed) * OVERFETCH))
+            hits = None
+            if fetch <= MAX_POSTFILTER_FETCH:
+                candidates = self._query(gen, vec, fetch, None)
+                kept = [h for h in candidates if h[0] in allowed]
+                if len(kept) >= n or fetch >= total:
+                    hits = kept[:n]
+            if hits is None:
+                hits = self._query(gen, vec, n, chroma_where(filters))
         t2 = time.perf_counter()
         self.last_timings.update(embed_ms=(t1 - t0) * 1000, vector_ms=(t2 - t1) * 1000)
+        return hits
+
+    def _query(self, gen: Generation, vec, n: int, where: dict | None):
+        if n <= 0:
+            return []
+        try:
+            got = gen.collection.query(query_embeddings=[vec], n_results=n, where=where, include=["distances"])
+        except Exception as exc:  # noqa: BLE001
+            raise self._translate(exc) from None
         ids = got["ids"][0] if got["ids"] else []
         dists = got["distances"][0] if got["distances"] else []
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, dists)]

@@ -242,7 +242,8 @@ class FakeLLM:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                outer.requests.append({"path": self.path, "headers": dict(self.headers), "body": body.decode("utf-8", "replace")})
+                outer.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
+                                       "body": body.decode("utf-8", "replace")})
                 mode = outer.mode
                 try:
                     if mode == "sleep":
@@ -266,6 +267,8 @@ class FakeLLM:
                         self._stream([b"data: {not json at all\n\n", b"data: \x00\x01\x02\n\n", b"data: [DONE]\n\n"])
                     elif mode == "stall":
                         self._stream([sse_chunk("开播前")], then_wait=True)
+                    elif mode == "trickle":  # a piece every 1.5 s: each within the timeout, the whole far beyond it
+                        self._stream([sse_chunk("预热视频 [1]")], trickle=[sse_chunk("慢") for _ in range(11)] + [b"data: [DONE]\n\n"])
                     else:  # ok
                         pieces = [sse_chunk(outer.reply[i:i + 4]) for i in range(0, len(outer.reply), 4)]
                         self._stream(pieces + [b"data: [DONE]\n\n"])
@@ -279,13 +282,18 @@ class FakeLLM:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def _stream(self, pieces: list[bytes], then_wait: bool = False):
+            def _stream(self, pieces: list[bytes], then_wait: bool = False, trickle: list[bytes] = ()):
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
                 self.close_connection = True
                 for piece in pieces:
+                    self.wfile.write(piece)
+                    self.wfile.flush()
+                for piece in trickle:
+                    if outer._stop.wait(1.5):
+                        return
                     self.wfile.write(piece)
                     self.wfile.flush()
                 if then_wait:
@@ -685,7 +693,7 @@ def llm_fault_answer(settings, searcher, fault: str, timeout: float = 2.0, quest
 
     from assistant.answer import answer_question
 
-    mode = {"down": "ok", "slow": "sleep"}.get(fault, fault)
+    mode = {"down": "ok", "slow": "sleep"}.get(fault, fault)  # "trickle" too (reported, not a fault that must fall back)
     with FakeLLM(mode, sleep=max(10.0, timeout * 5)) as llm:
         url = dead_port_url() if fault == "down" else llm.base_url
         s = dataclasses.replace(settings, llm_provider="openai", llm_model="fake-model", llm_base_url=url, llm_timeout=timeout)
@@ -735,6 +743,7 @@ def chat_db_kill_experiment(data_dir: Path, kills: int = 6, seed: int = 7, big_c
     acked: dict[str, list[int]] = {}
     next_i = 0
     records = []
+    committed_in_flight: set[int] = set()  # messages committed by a writer killed before it said so
     for k in range(kills):
         proc = subprocess.Popen([PY, "-c", CHAT_WRITER, str(REPO_ROOT), str(data_dir), str(next_i), str(big_chars)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -780,22 +789,23 @@ def chat_db_kill_experiment(data_dir: Path, kills: int = 6, seed: int = 7, big_c
         fresh = ConversationStore(data_dir)
         opened_s = time.monotonic() - t0
         lost, extra = [], []
-        stored_all = 0
+        in_order = True
         for cid, wanted in acked.items():
             got = [int(m.content.split("#")[1]) for m in fresh.messages(cid)]
-            stored_all += len(got)
             lost += [i for i in wanted if i not in got]
-            extra += [i for i in got if i not in wanted]
-            assert got == sorted(got)
+            extra += [i for i in got if i not in wanted and i not in committed_in_flight]
+            in_order = in_order and got == sorted(got)
         # a conversation created but not yet acknowledged may hold the in-flight message
         created = [l.split()[1] for l in lines if l.startswith("C ")]
         for cid in created:
             if cid not in acked:
-                extra += [int(m.content.split("#")[1]) for m in fresh.messages(cid)]
+                extra += [i for i in (int(m.content.split("#")[1]) for m in fresh.messages(cid)) if i not in committed_in_flight]
+        committed_in_flight.update(extra)
         probe_cid = fresh.create()
         fresh.add_message(probe_cid, "user", "写得进去吗？")
         records.append({"kill": k + 1, "acked": len(acked_now), "last_acked": last, "integrity": integrity,
-                        "lost_acked": lost, "unacked_but_stored": extra, "reopen_ms": round(opened_s * 1000, 1),
+                        "lost_acked": lost, "unacked_but_stored": extra, "in_order": in_order,
+                        "reopen_ms": round(opened_s * 1000, 1),
                         "write_after_ok": len(fresh.messages(probe_cid)) == 1, "reader_errors": reader_errors[:3]})
         next_i = last + 2  # skip the possibly in-flight index so it cannot be confused later
     total = sum(len(v) for v in acked.values())
@@ -978,3 +988,56 @@ def load_experiment(settings, sessions: int = 20, min_questions: int = 5, max_se
         "switched_without_restart": switched,
         "messages_stored": sum(c.message_count for c in store.list(limit=sessions * 2)),
     }
+
+
+# --------------------------------------------------------------------------- experiment: browsers
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def browser_experiment(settings, sessions: int = 3, workdir: Path | None = None) -> dict:
+    """``sessions`` Chromium pages against one ``streamlit run``, all asking at once (offline mode)."""
+    from playwright.sync_api import sync_playwright
+
+    workdir = Path(workdir or settings.data_dir.parent)
+    env = cli_env(settings.data_dir, settings.cards_dir)
+    server = StreamlitServer(env, workdir / "streamlit-load.log")
+    t_start = time.monotonic()
+    server.start()
+    started = time.monotonic() - t_start
+    results = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                pages, outside = [], []
+                for _ in range(sessions):
+                    ctx = browser.new_context(locale="zh-CN")
+                    ctx.set_default_timeout(120_000)
+                    page = ctx.new_page()
+                    page.on("request", lambda r: None if r.url.startswith((server.base, "data:", "blob:", "about:")) else outside.append(r.url))
+                    page.goto(server.base + "/")
+                    pages.append(page)
+                for page in pages:
+                    page.get_by_placeholder("输入你的问题……").wait_for()
+                t0 = time.monotonic()
+                for i, page in enumerate(pages):
+                    box = page.get_by_placeholder("输入你的问题……")
+                    box.fill(QUESTIONS[i % len(QUESTIONS)])
+                    box.press("Enter")
+                for page in pages:
+                    page.get_by_text("来源（").first.wait_for()
+                    text = page.locator('[data-testid="stChatMessage"]').nth(1).inner_text()
+                    results.append({"seconds": round(time.monotonic() - t0, 2), "cited": bool(re.search(r"\[\d+\]", text))})
+                for page in pages:
+                    page.context.close()
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+        kill_tree(server.proc)
+    return {"sessions": sessions, "server_start_s": round(started, 1), "answers": results,
+            "all_cited": all(r["cited"] for r in results) and len(results) == sessions,
+            "requests_outside_app": outside}

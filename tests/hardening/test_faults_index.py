@@ -51,7 +51,8 @@ def test_data_dir_under_a_file_is_a_clear_error(hx_index, tmp_path):
         assert proc.returncode in (1, 2), (args, proc.returncode, proc.stderr)
         assert proc.stderr.startswith("error: ") and harness.no_traceback(proc.stderr), proc.stderr
     proc = harness.run_module("index", ["rebuild"], env, timeout=120)
-    assert proc.returncode == 1 and "not a folder" in proc.stderr or "is a file" in proc.stderr, proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    assert "not a folder" in proc.stderr or "is a file" in proc.stderr, proc.stderr
 
 
 @pytest.mark.parametrize("where, err", [

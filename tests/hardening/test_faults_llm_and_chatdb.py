@@ -84,5 +84,5 @@ def test_chat_database_killed_mid_write_loses_nothing_acknowledged(tmp_path):
         assert r["integrity"] == "ok", r
         assert r["lost_acked"] == [], r
         assert len(r["unacked_but_stored"]) <= 1, r  # only the message being written
-        assert r["write_after_ok"] and not r["reader_errors"], r
+        assert r["write_after_ok"] and r["in_order"] and not r["reader_errors"], r
     assert result["messages_acknowledged"] >= 6

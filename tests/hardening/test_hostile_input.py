@@ -56,6 +56,21 @@ def test_hostile_question_is_answered_or_refused_clearly_and_fast(hx_index, sear
     assert time.monotonic() - t < FAST
 
 
+def test_a_long_search_query_costs_no_more_than_a_short_one(searcher):
+    """The handbook search box has no length limit; the searcher embeds the query. A 2000-character query
+    must not hold the shared embedder (and so every chat session) for seconds: it should cost about what
+    a 300-character one does (the assistant already searches by a question's first 300 characters)."""
+    def cost(n: int, salt: str) -> float:
+        text = (f"{salt}直播间人气怎么提升？福袋和憋单怎么配合？" * 200)[:n]
+        t = time.monotonic()
+        searcher.search(text, k=5)
+        return time.monotonic() - t
+
+    short = min(cost(300, "甲"), cost(300, "乙"))
+    long = min(cost(2000, "丙"), cost(2000, "丁"))
+    assert long < 2.5 * short + 0.3, f"300 chars: {short:.2f} s, 2000 chars: {long:.2f} s"
+
+
 def test_hostile_questions_are_stored_and_exported_as_plain_text(tmp_path):
     from assistant.conversations import ConversationStore
 

@@ -124,3 +124,16 @@ def test_search_is_fast_when_warm(searcher):
         searcher.search(q + "？", k=5)
         times.append((time.perf_counter() - t0) * 1000)
     assert float(np.median(times)) < 200  # generous on a loaded 2-core machine; the bench measures the real number
+
+
+def test_filtered_vector_search_same_either_way(searcher, monkeypatch):
+    """Post-filtering an over-fetch and Chroma's own `where` filter give the same hits."""
+    import index.search as search_mod
+
+    cases = [SearchFilters(stage="live"), SearchFilters(force="traffic"), SearchFilters(topic="pricing", stage="anytime")]
+    post = [searcher.vector_hits("福袋 预热 货盘", 5, f) for f in cases]
+    monkeypatch.setattr(search_mod, "MAX_POSTFILTER_FETCH", 0)
+    where = [searcher.vector_hits("福袋 预热 货盘", 5, f) for f in cases]
+    assert [[c for c, _ in hits] for hits in post] == [[c for c, _ in hits] for hits in where]
+    for a, b in zip(post, where):
+        assert [round(s, 4) for _, s in a] == [round(s, 4) for _, s in b]
