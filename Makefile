@@ -30,3 +30,10 @@ test: setup browser
 
 index: setup
 	$(PY) -m index rebuild
+
+## Benchmarks (print numbers; not part of the tests).
+bench: setup
+	$(PY) scripts/bench_retrieval.py
+	$(PY) scripts/bench_assistant.py
+	$(PY) scripts/compare_embedders.py
+	$(PY) scripts/bench_scale.py --chunks 20000

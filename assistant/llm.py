@@ -79,6 +79,9 @@ def _describe(exc: BaseException) -> str:
     return f"{name}（HTTP {status}）" if status else name
 
 
+WHOLE_REPLY_TIMEOUT_FACTOR = 6  # the whole streamed reply may take this many times the per-piece timeout
+
+
 def stream_text(model: BaseChatModel, messages: Sequence[BaseMessage], timeout: float, deadline: float | None = None) -> Iterator[str]:
     """Text deltas of the model's reply. Raises LLMTimeout when no delta arrives within ``timeout``
     seconds (or ``deadline``, a ``time.monotonic()`` instant, passes before the first one), LLMError
@@ -100,12 +103,15 @@ def stream_text(model: BaseChatModel, messages: Sequence[BaseMessage], timeout: 
 
     worker = threading.Thread(target=work, name="llm-stream", daemon=True)
     worker.start()
+    # A trickling endpoint must not hold an answer open forever: cap the whole reply too.
+    whole_reply_deadline = time.monotonic() + timeout * WHOLE_REPLY_TIMEOUT_FACTOR
     first = True
     try:
         while True:
             wait = timeout
             if first and deadline is not None:
                 wait = min(wait, deadline - time.monotonic())
+            wait = min(wait, whole_reply_deadline - time.monotonic())
             if wait <= 0:
                 raise LLMTimeout("大模型超时")
             try:

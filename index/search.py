@@ -43,6 +43,7 @@ QUERY_CACHE = 512
 OVERFETCH = 2.0               # filtered vector search: fetch this many times the expected need ...
 MAX_POSTFILTER_FETCH = 2000   # ... unless that is more than this; then Chroma filters (where)
 REFRESH_EVERY = {"embedded": 1.0, "server": 5.0}  # seconds between automatic pointer checks
+MAX_EMBED_QUERY_CHARS = 300
 MODES = ("hybrid", "vector", "keyword")
 
 
@@ -393,7 +394,9 @@ class HybridSearcher:
         gen = self.generation
         t0 = time.perf_counter()
         n = max(MIN_CANDIDATES, k * CANDIDATES_PER_RESULT)
-        vec_hits = self.vector_hits(query, n, filters, gen) if mode in ("hybrid", "vector") else []
+        # Embedding cost grows with length and holds the shared model; the opening carries the meaning.
+        vector_query = query[:MAX_EMBED_QUERY_CHARS]
+        vec_hits = self.vector_hits(vector_query, n, filters, gen) if mode in ("hybrid", "vector") else []
         kw_hits = self.keyword_hits(query, n, filters, gen) if mode in ("hybrid", "keyword") else []
         results = fuse(gen, vec_hits, kw_hits, k)
         self.last_timings["total_ms"] = (time.perf_counter() - t0) * 1000

@@ -47,6 +47,18 @@ class _FrontMatter:
         self.node = yaml.compose(text, Loader=yaml.SafeLoader)
         self.data = yaml.safe_load(text)
 
+    def duplicate_keys(self) -> list[tuple[int, str]]:
+        """(file line, message) for each top-level field written twice (YAML keeps the last silently)."""
+        if not isinstance(self.node, yaml.MappingNode):
+            return []
+        seen: set[str] = set()
+        found = []
+        for key_node, _ in self.node.value:
+            if key_node.value in seen:
+                found.append((self.first_line + key_node.start_mark.line, f"duplicate field `{key_node.value}`; keep one"))
+            seen.add(key_node.value)
+        return found
+
     def line_of(self, path: tuple = ()) -> int:
         """File line of the value at ``path`` (keys and list indexes); the nearest parent if absent."""
         node = self.node
@@ -122,6 +134,7 @@ def read_card(path: Path) -> tuple[Card | None, list[Problem]]:
     data = fm.data
     if not isinstance(data, dict):
         return None, [Problem(path, 2, "front-matter must be YAML `key: value` fields (a mapping)")]
+    problems.extend(Problem(path, line, message) for line, message in fm.duplicate_keys())
 
     for key in REQUIRED_FIELDS:
         if key not in data or data[key] in (None, "", []):
@@ -175,7 +188,7 @@ def read_card(path: Path) -> tuple[Card | None, list[Problem]]:
     plan = data.get("plan")
     if plan is not None:
         for key_path, message in validate_plan_block(plan):
-            problems.append(Problem(path, fm.line_of(("plan",) + key_path), f"plan.{'.'.join(map(str, key_path))}: {message}"))
+            problems.append(Problem(path, fm.line_of(("plan",) + key_path), ".".join(("plan",) + tuple(map(str, key_path))) + f": {message}"))
 
     if not body.strip():
         problems.append(Problem(path, body_line if body_line <= len(text.split("\n")) else body_line - 1, "empty body: write the card's text after the front-matter"))
