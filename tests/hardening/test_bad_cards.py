@@ -35,7 +35,7 @@ EXTRA_BAD_CARDS: tuple[BadCard, ...] = (
 DUPLICATE_KIND = "duplicate id (copy of a shipped card)"
 KINDS = tuple(BAD_CARDS) + EXTRA_BAD_CARDS
 # A broken card the validator lets through today: duplicate YAML keys (the last one wins).
-DUPLICATE_KEY = BadCard("duplicate front-matter key", card_text("id: dup-key\ntitle: 标题一\ntitle: 标题二\ntopics: [review]\nstage: post\n").encode(), 3, "title")
+DUPLICATE_KEY = BadCard("duplicate front-matter key", card_text("id: dup-key\ntitle: 标题一\ntitle: 标题二\ntopics: [review]\nstage: post\n").encode(), 4, "title")
 
 
 @dataclass
