@@ -76,7 +76,7 @@ class Generation:
         key = (filters.stage, filters.force, filters.topic)
         cached = self._masks.get(key)
         if cached is None:
-            cached = np.array([_matches(c, filters) for c in self.chunks], dtype=bool)
+            cached = np.array([filters.matches(c) for c in self.chunks], dtype=bool)
             if len(self._masks) < 256:
                 self._masks[key] = cached
         return cached
@@ -93,16 +93,6 @@ class Generation:
             if len(self._masks) < 256:
                 self._masks[key] = cached
         return cached
-
-
-def _matches(chunk: Chunk, filters: SearchFilters) -> bool:
-    if filters.stage and chunk.stage != filters.stage:
-        return False
-    if filters.force and filters.force not in chunk.forces:
-        return False
-    if filters.topic and filters.topic not in chunk.topics:
-        return False
-    return True
 
 
 def chroma_where(filters: SearchFilters | None) -> dict | None:

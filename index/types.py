@@ -35,6 +35,14 @@ class SearchFilters:
     force: str | None = None   # traffic | live-ops | incubation | supply | fulfillment | general
     topic: str | None = None   # a topic id
 
+    def matches(self, item) -> bool:
+        """True when a chunk or card (anything with stage, forces, topics) passes every filter."""
+        if self.stage and item.stage != self.stage:
+            return False
+        if self.force and self.force not in item.forces:
+            return False
+        return not (self.topic and self.topic not in item.topics)
+
 
 @dataclass(frozen=True)
 class SearchResult:

@@ -54,16 +54,6 @@ def _filters() -> SearchFilters:
     return SearchFilters(stage=stage or None, force=force or None, topic=topic or None)
 
 
-def _matches(card, filters: SearchFilters) -> bool:
-    if filters.stage and card.stage != filters.stage:
-        return False
-    if filters.force and filters.force not in card.forces:
-        return False
-    if filters.topic and filters.topic not in card.topics:
-        return False
-    return True
-
-
 def _card_item(card, snippet: str = "", key: str = "") -> None:
     with st.container(border=True):
         st.markdown(f"**{core.safe_markdown(card.title)}**")
@@ -87,7 +77,7 @@ def _browser() -> None:
         if not results:
             st.info("没有找到相关卡片，换个说法或放宽筛选条件试试。")
         return
-    cards = [c for c in searcher.cards().values() if _matches(c, filters)]
+    cards = [c for c in searcher.cards().values() if filters.matches(c)]
     force_order = {f: i for i, f in enumerate(FORCE_NAMES)}
     cards.sort(key=lambda c: (force_order.get(c.forces[0] if c.forces else "", 99), STAGES.index(c.stage), c.title))
     st.caption(f"共 {len(cards)} 张卡片")
