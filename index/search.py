@@ -424,39 +424,29 @@ def _close_generation(gen: Generation) -> None:
         close_client(gen.client)
 
 
+def _add_ranked_list(gen: Generation, hits, weight: float, rrf_k: float,
+                     chunk_score: dict[str, float], card_score: dict[str, float]) -> dict[str, float]:
+    """Add one ranked list's RRF shares to chunk and card scores (a card ranks by its first chunk);
+    return each card's raw value (similarity or BM25) at that chunk."""
+    card_value: dict[str, float] = {}
+    for rank, (cid, value) in enumerate(hits, start=1):
+        chunk = gen.chunk_by_id.get(cid)
+        if chunk is None:
+            continue
+        chunk_score[cid] = chunk_score.get(cid, 0.0) + weight / (rrf_k + rank)
+        if chunk.card_id not in card_value:
+            card_value[chunk.card_id] = value
+            card_score[chunk.card_id] = card_score.get(chunk.card_id, 0.0) + weight / (rrf_k + len(card_value))
+    return card_value
+
+
 def fuse(gen: Generation, vec_hits, kw_hits, k: int, rrf_k: float = RRF_K,
          w_vec: float = VECTOR_WEIGHT, w_kw: float = KEYWORD_WEIGHT) -> list[SearchResult]:
     """Weighted RRF over card ranks; best chunk per card; ``k`` results best first."""
-    card_vec_rank: dict[str, int] = {}
-    card_vec_sim: dict[str, float] = {}
     chunk_score: dict[str, float] = {}
-    chunk_sim: dict[str, float] = {}
-    chunk_kw: dict[str, float] = {}
-    for rank, (cid, sim) in enumerate(vec_hits, start=1):
-        chunk = gen.chunk_by_id.get(cid)
-        if chunk is None:
-            continue
-        chunk_sim[cid] = sim
-        chunk_score[cid] = chunk_score.get(cid, 0.0) + w_vec / (rrf_k + rank)
-        if chunk.card_id not in card_vec_rank:
-            card_vec_rank[chunk.card_id] = len(card_vec_rank) + 1
-            card_vec_sim[chunk.card_id] = sim
-    card_kw_rank: dict[str, int] = {}
-    card_kw_score: dict[str, float] = {}
-    for rank, (cid, score) in enumerate(kw_hits, start=1):
-        chunk = gen.chunk_by_id.get(cid)
-        if chunk is None:
-            continue
-        chunk_kw[cid] = score
-        chunk_score[cid] = chunk_score.get(cid, 0.0) + w_kw / (rrf_k + rank)
-        if chunk.card_id not in card_kw_rank:
-            card_kw_rank[chunk.card_id] = len(card_kw_rank) + 1
-            card_kw_score[chunk.card_id] = score
     card_score: dict[str, float] = {}
-    for card_id, rank in card_vec_rank.items():
-        card_score[card_id] = card_score.get(card_id, 0.0) + w_vec / (rrf_k + rank)
-    for card_id, rank in card_kw_rank.items():
-        card_score[card_id] = card_score.get(card_id, 0.0) + w_kw / (rrf_k + rank)
+    card_vec_sim = _add_ranked_list(gen, vec_hits, w_vec, rrf_k, chunk_score, card_score)
+    card_kw_score = _add_ranked_list(gen, kw_hits, w_kw, rrf_k, chunk_score, card_score)
     best_chunk: dict[str, str] = {}
     for cid, score in chunk_score.items():
         card_id = gen.chunk_by_id[cid].card_id

@@ -261,10 +261,7 @@ class EmbeddedLayout(Layout):
         return sorted(p.name for p in self.index_dir.iterdir() if p.is_dir() and GEN_RE.match(p.name))
 
     def next_name(self, pointer: Pointer | None) -> str:
-        numbers = [int(GEN_RE.match(n).group(1)) for n in self.generation_names()]
-        if pointer:
-            numbers += [int(GEN_RE.match(n).group(1)) for n in [pointer.active, *pointer.previous] if GEN_RE.match(n)]
-        return f"gen-{max(numbers, default=0) + 1:06d}"
+        return _next_generation_name(self.generation_names(), pointer, GEN_RE, "gen-")
 
     def _client(self, path: Path):
         import chromadb
@@ -404,10 +401,7 @@ class ServerLayout(Layout):
         return sorted(n for n in names if SERVER_GEN_RE.match(n))
 
     def next_name(self, pointer: Pointer | None) -> str:
-        numbers = [int(SERVER_GEN_RE.match(n).group(1)) for n in self.generation_names()]
-        if pointer:
-            numbers += [int(SERVER_GEN_RE.match(n).group(1)) for n in [pointer.active, *pointer.previous] if SERVER_GEN_RE.match(n)]
-        return f"{SERVER_PREFIX}{max(numbers, default=0) + 1:06d}"
+        return _next_generation_name(self.generation_names(), pointer, SERVER_GEN_RE, SERVER_PREFIX)
 
     def new_collection(self, name: str):
         client = self.client()
@@ -564,3 +558,10 @@ def wait_for(predicate, timeout: float, interval: float = 0.1) -> bool:
             return True
         time.sleep(interval)
     return predicate()
+
+
+def _next_generation_name(existing: list[str], pointer: "Pointer | None", pattern, prefix: str) -> str:
+    """One number past every generation that exists or that the pointer still names."""
+    names = [*existing, *([pointer.active, *pointer.previous] if pointer else [])]
+    numbers = [int(m.group(1)) for m in map(pattern.match, names) if m]
+    return f"{prefix}{max(numbers, default=0) + 1:06d}"
