@@ -24,15 +24,41 @@ Kinds and shapes (values in [] are lists; "rot" = rule of thumb, present it as a
 ``traffic_rules`` - {pre_share: number 0..1, rules: [str], zero_budget: [str]}
 ``goal_assumptions`` - {conversion_rate: {stage: number 0..1}, default_aov: number > 0,
     peak_hour_weight: number >= 1 (optional), notes: [str]}
+``metric_benchmarks`` - the rule-of-thumb line of each review metric (kept in glossary-metrics), a list of
+    {metric: one of BENCHMARK_METRICS, each exactly once, name: str,
+     unit: ratio|seconds|yuan|multiple (fixed per metric, see BENCHMARK_METRICS),
+     better: higher|lower (fixed per metric), concern: number (past it the metric is weak),
+     good: number (optional; at/after it the metric is healthy, on the better side of concern),
+     window_minutes: int > 0 (required for online_drop: `concern` is the fraction fallen in that window),
+     depends: str (what the line depends on), action: str (one line), cards: [card id] (>= 1, the fix)}
+    ``ratio`` values are fractions 0..1; ``ad_roi`` is a multiple of the show's break-even ROI.
+    ``benchmark_card_refs`` lists the card ids it names, for the cross-card existence check.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 PLAN_STAGES = ("cold-start", "growth", "plateau", "big-event")
 LINEUP_KEYS = ("hook", "perk", "main", "profit", "image")
 BLOCK_ROLES = ("open", "hook", "main", "profit", "image", "loop", "close")
+# The review contract's metric ids, each with its fixed (unit, better) shape.
+BENCHMARK_METRICS: dict[str, tuple[str, str]] = {
+    "online_drop": ("ratio", "lower"),
+    "avg_stay": ("seconds", "higher"),
+    "entry_rate": ("ratio", "higher"),
+    "conversion_rate": ("ratio", "higher"),
+    "uv_value": ("yuan", "higher"),
+    "follow_rate": ("ratio", "higher"),
+    "interaction_rate": ("ratio", "higher"),
+    "ad_roi": ("multiple", "higher"),
+    "product_conversion": ("ratio", "higher"),
+    "refund_rate": ("ratio", "lower"),
+    "gpm": ("yuan", "higher"),
+}
+BENCHMARK_UNITS = ("ratio", "seconds", "yuan", "multiple")
+CARD_ID = re.compile(r"^[a-z0-9-]+$")
 
 Path_ = tuple  # a key path inside the plan block, e.g. ("show_blocks", 0, "blocks", 2, "share")
 Issue = tuple[Path_, str]
@@ -205,6 +231,87 @@ def _goal_assumptions(value: Any, path: Path_, issues: list[Issue]) -> None:
     _need_str_list(value, "notes", path, issues, required=False)
 
 
+def _benchmark_number(entry: dict, key: str, unit: Any, p: Path_, issues: list[Issue], required: bool) -> bool:
+    """Check one threshold value; True when it is a usable number."""
+    if key not in entry and not required:
+        return False
+    value = entry.get(key)
+    if not _is_number(value):
+        issues.append((p + (key,), f"`{key}` must be a number"))
+        return False
+    if unit == "ratio" and not 0 <= value <= 1:
+        issues.append((p + (key,), f"`{key}` is a ratio: write a fraction from 0 to 1 (5% is 0.05), not {value}"))
+        return False
+    if unit in ("seconds", "yuan", "multiple") and value < 0:
+        issues.append((p + (key,), f"`{key}` must not be negative"))
+        return False
+    return True
+
+
+def _metric_benchmark(entry: dict, p: Path_, issues: list[Issue]) -> None:
+    metric = entry.get("metric")
+    shape = BENCHMARK_METRICS.get(metric) if isinstance(metric, str) else None
+    if shape is None:
+        issues.append((p + ("metric",), f"`metric` must be one of {', '.join(BENCHMARK_METRICS)}"))
+    unit, better = entry.get("unit"), entry.get("better")
+    if unit not in BENCHMARK_UNITS:
+        issues.append((p + ("unit",), f"`unit` must be one of {', '.join(BENCHMARK_UNITS)}"))
+    elif shape and unit != shape[0]:
+        issues.append((p + ("unit",), f"`unit` of {metric} must be {shape[0]}, not {unit}"))
+    if better not in ("higher", "lower"):
+        issues.append((p + ("better",), "`better` must be higher or lower"))
+    elif shape and better != shape[1]:
+        issues.append((p + ("better",), f"`better` of {metric} must be {shape[1]}"))
+    for key in ("name", "depends", "action"):
+        _need_str(entry, key, p, issues)
+    has_concern = _benchmark_number(entry, "concern", unit, p, issues, required=True)
+    has_good = _benchmark_number(entry, "good", unit, p, issues, required=False)
+    if has_concern and has_good and better in ("higher", "lower"):
+        concern, good = entry["concern"], entry["good"]
+        if (better == "higher" and good < concern) or (better == "lower" and good > concern):
+            side = "at or above" if better == "higher" else "at or below"
+            issues.append((p + ("good",), f"`good` ({good}) must be {side} `concern` ({concern}) when better is {better}"))
+    window = entry.get("window_minutes")
+    if "window_minutes" in entry and (not isinstance(window, int) or isinstance(window, bool) or window <= 0):
+        issues.append((p + ("window_minutes",), "`window_minutes` must be a whole number of minutes above 0"))
+    elif metric == "online_drop" and window is None:
+        issues.append((p + ("window_minutes",), "online_drop needs `window_minutes`: the fall `concern` is measured within it"))
+    cards = entry.get("cards")
+    if not isinstance(cards, list) or not cards:
+        issues.append((p + ("cards",), "`cards` must list at least one card id with the fix"))
+    else:
+        for j, card_id in enumerate(cards):
+            if not isinstance(card_id, str) or not CARD_ID.match(card_id):
+                issues.append((p + ("cards", j), f"{card_id!r} is not a card id (lowercase letters, digits and '-')"))
+
+
+def _metric_benchmarks(value: Any, path: Path_, issues: list[Issue]) -> None:
+    seen: dict[str, int] = {}
+    for i, entry in _need_list_of_mappings(value, path, issues):
+        _metric_benchmark(entry, path + (i,), issues)
+        metric = entry.get("metric")
+        if isinstance(metric, str) and metric in BENCHMARK_METRICS:
+            if metric in seen:
+                issues.append((path + (i, "metric"), f"{metric} is already given in entry {seen[metric]}; give each metric once"))
+            else:
+                seen[metric] = i
+    missing = [m for m in BENCHMARK_METRICS if m not in seen]
+    if isinstance(value, list) and value and missing:
+        issues.append((path, f"no benchmark for: {', '.join(missing)}; every review metric needs one entry"))
+
+
+def benchmark_card_refs(plan: Any) -> list[tuple[Path_, str]]:
+    """(key path, card id) for every card a ``metric_benchmarks`` block names, to check they exist."""
+    refs: list[tuple[Path_, str]] = []
+    entries = plan.get("metric_benchmarks") if isinstance(plan, dict) else None
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        cards = entry.get("cards") if isinstance(entry, dict) else None
+        for j, card_id in enumerate(cards if isinstance(cards, list) else []):
+            if isinstance(card_id, str):
+                refs.append((("metric_benchmarks", i, "cards", j), card_id))
+    return refs
+
+
 VALIDATORS: dict[str, Callable[[Any, Path_, list[Issue]], None]] = {
     "lineup_roles": _lineup_roles,
     "warmup_schedule": _warmup_schedule,
@@ -215,6 +322,7 @@ VALIDATORS: dict[str, Callable[[Any, Path_, list[Issue]], None]] = {
     "team_roles": _team_roles,
     "traffic_rules": _traffic_rules,
     "goal_assumptions": _goal_assumptions,
+    "metric_benchmarks": _metric_benchmarks,
 }
 PLAN_KINDS = tuple(VALIDATORS)
 
