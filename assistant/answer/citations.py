@@ -15,7 +15,6 @@ from typing import Iterable
 _OPEN = "[【"
 _INNER = re.compile(r"^(?:来源|资料|source)?\s*(\d{1,3}(?:\s*[,，、;；]\s*(?:来源|资料)?\s*\d{1,3})*)$", re.I)
 _MAX_HOLD = 24
-CITE = re.compile(r"\[(\d{1,3})\]")
 # Fake delimiters or chat-template tokens that must never reach the user or the model as structure.
 DELIMITER_CHARS = "⟦⟧"
 _TEMPLATE_TOKENS = re.compile(r"<\|[^|>]{0,40}\|>")
@@ -25,16 +24,6 @@ def strip_delimiters(text: str) -> str:
     """Remove the prompt's delimiter characters and chat-template tokens from untrusted text."""
     text = _TEMPLATE_TOKENS.sub("", text)
     return text.translate({ord(c): None for c in DELIMITER_CHARS})
-
-
-def cited_numbers(text: str) -> list[int]:
-    """The distinct ``[n]`` numbers of a text, in order of first use."""
-    seen: list[int] = []
-    for match in CITE.finditer(text):
-        n = int(match.group(1))
-        if n not in seen:
-            seen.append(n)
-    return seen
 
 
 class CitationFilter:
@@ -86,13 +75,6 @@ class CitationFilter:
     def flush(self) -> str:
         held, self._held = self._held, ""
         return held
-
-
-def filter_citations(text: str, valid: Iterable[int]) -> tuple[str, list[int], list[int]]:
-    """(text with only valid ``[n]``, numbers used, numbers removed) for a complete text."""
-    f = CitationFilter(valid)
-    out = f.feed(text) + f.flush()
-    return tidy(out), f.used, f.removed
 
 
 def tidy(text: str) -> str:

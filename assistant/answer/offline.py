@@ -21,7 +21,7 @@ from typing import Mapping, Sequence
 from playbook.models import Card
 from playbook.taxonomy import FORCE_NAMES, load_topics
 
-from assistant.retrieve import Retrieval
+from assistant.answer.retrieve import Retrieval
 from assistant.text import Point, TermWeights, card_points, card_weights, terms
 from assistant.types import Source
 

@@ -1,73 +1,42 @@
-"""Answers to questions: the one entry point shared by the CLI and the app.
+"""Answers to questions: the one entry point shared by the CLI, the app and the API.
 
 ``stream_answer`` yields text deltas (``str``) and finally the complete :class:`Answer`;
-``answer_question`` returns only the Answer. Without a language model (the default) the answer is
-composed offline from the retrieved cards; with one, the model writes it from the same numbered cards,
-and any failure (error, timeout, empty or uncited reply) falls back to the offline answer with a
-visible notice. Citations are checked while streaming: a ``[n]`` that is not a retrieved source never
-reaches the user.
+``answer_question`` returns only the Answer; ``AnswerStream`` wraps a stream for ``st.write_stream``.
+Without a language model (the default) the answer is composed offline from the retrieved cards; with
+one, the model writes it from the same numbered cards, and any failure (error, timeout, empty or uncited
+reply) falls back to the offline answer with a visible notice. Citations are checked while streaming:
+a ``[n]`` that is not a retrieved source never reaches the user.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from settings import Settings
 
-from assistant import offline, prompts
-from assistant.citations import CitationFilter, tidy
-from assistant.errors import HistoryError
-from assistant.llm import LLMError, build_chat_model, complete, stream_text
-from assistant.retrieve import Retrieval, SearcherLike, refers_back, retrieve
+from assistant.answer import offline, prompts
+from assistant.answer.citations import CitationFilter, tidy
+from assistant.answer.history import normalise_history
+from assistant.answer.llm import LLMError, build_chat_model, complete, stream_text
+from assistant.answer.retrieve import OVERVIEW_SECTION, Retrieval, SearcherLike, refers_back, retrieve
+from assistant.errors import AssistantError
 from assistant.text import clean_question, clean_text
 from assistant.types import Answer, Source, Turn
 
 log = logging.getLogger(__name__)
 
 LLM_CARDS = 4                 # numbered cards given to the model
-MAX_HISTORY_TURNS = 12        # earlier messages considered for a follow-up
 REWRITE_SHARE = 0.4           # share of the LLM time budget the question rewrite may use
 MAX_REWRITE_CHARS = 120
-
-
-def normalise_history(history: Iterable[Turn | dict] | None) -> list[Turn]:
-    """Earlier messages as Turns (dicts with role/content/sources accepted); the last few only."""
-    turns: list[Turn] = []
-    for i, item in enumerate(history or ()):
-        if isinstance(item, Turn):
-            turn = item
-        elif isinstance(item, dict):
-            role, content = item.get("role"), item.get("content")
-            if role not in ("user", "assistant") or not isinstance(content, str):
-                raise HistoryError(f"history[{i}]: 需要 role（user 或 assistant）和文字 content")
-            sources = []
-            for s in item.get("sources") or ():
-                if isinstance(s, Source):
-                    sources.append(s)
-                elif isinstance(s, dict) and "n" in s and "card_id" in s:
-                    try:
-                        sources.append(Source(int(s["n"]), str(s["card_id"]), str(s.get("title", "")),
-                                              tuple(s.get("topics") or ()), str(s.get("excerpt", ""))))
-                    except (TypeError, ValueError):
-                        raise HistoryError(f"history[{i}].sources: n 必须是整数") from None
-            turn = Turn(role, content, tuple(sources))
-        else:
-            raise HistoryError(f"history[{i}]: 每条历史消息需要 role 和 content")
-        if turn.role not in ("user", "assistant"):
-            raise HistoryError(f"history[{i}].role: 只能是 user 或 assistant")
-        turns.append(Turn(turn.role, clean_text(turn.content, keep_newlines=True)[:4000], tuple(turn.sources)))
-    return turns[-MAX_HISTORY_TURNS:]
+EXCERPT_CHARS = 600
 
 
 def _offline_answer(retrieval: Retrieval, notice: str = "") -> Answer:
-    if not retrieval.in_scope:
-        return Answer(offline.decline(retrieval.cards), "offline", False, (), notice=notice,
-                      rewritten_question=retrieval.query, scope=retrieval.evidence.to_json())
-    text, sources = offline.compose(retrieval)
+    text, sources = offline.compose(retrieval) if retrieval.in_scope else ("", ())
     if not text:
         return Answer(offline.decline(retrieval.cards), "offline", False, (), notice=notice,
                       rewritten_question=retrieval.query, scope=retrieval.evidence.to_json())
@@ -82,9 +51,9 @@ def _llm_sources(retrieval: Retrieval) -> tuple[list[Source], list[str]]:
         if card is None:
             continue
         n = len(sources) + 1
-        passage = result.chunk.text if result.chunk.section not in ("", "概要") else (card.summary or result.chunk.text)
+        passage = result.chunk.text if result.chunk.section not in ("", OVERVIEW_SECTION) else (card.summary or result.chunk.text)
         sources.append(Source(n=n, card_id=card.id, title=card.title, topics=tuple(card.topics),
-                              excerpt=passage[:600], stage=card.stage, section=result.chunk.section))
+                              excerpt=passage[:EXCERPT_CHARS], stage=card.stage, section=result.chunk.section))
         blocks.append(prompts.context_block(n, card.id, card.title, card.summary, card.body))
     return sources, blocks
 
@@ -112,12 +81,18 @@ def stream_answer(
 ) -> Iterator[str | Answer]:
     """Yield the answer as text deltas, then the final :class:`Answer` (always last).
 
-    Raises InvalidQuestionError (empty / too long question) or HistoryError before yielding anything.
-    After a fallback from the model to the offline answer, a separator and the offline text are
-    yielded; the final Answer holds only the offline text, so render from it once it arrives.
+    Raises InvalidQuestionError (empty / too long question) or HistoryError at once, when called:
+    before the searcher is touched and before anything is yielded. After a fallback from the model to
+    the offline answer, a separator and the offline text are yielded; the final Answer holds only the
+    offline text, so render from it once it arrives.
     """
     q = clean_question(question, settings.max_question_chars)
     turns = normalise_history(history)
+    return _stream(q, turns, settings, searcher, chat_model)
+
+
+def _stream(q: str, turns: list[Turn], settings: Settings, searcher: SearcherLike,
+            chat_model: BaseChatModel | None) -> Iterator[str | Answer]:
     model = chat_model
     notice = ""
     if model is None and settings.llm_enabled:
@@ -196,24 +171,33 @@ def answer_question(
     chat_model: BaseChatModel | None = None,
 ) -> Answer:
     """The complete answer (see :func:`stream_answer`)."""
-    final = None
-    for item in stream_answer(question, history, settings=settings, searcher=searcher, chat_model=chat_model):
-        if isinstance(item, Answer):
-            final = item
-    assert final is not None
-    return final
+    stream = AnswerStream(stream_answer(question, history, settings=settings, searcher=searcher, chat_model=chat_model))
+    for _ in stream:
+        pass
+    return stream.answer
 
 
 class AnswerStream:
-    """Convenience for ``st.write_stream``: iterate for text deltas; ``.answer`` once exhausted."""
+    """Iterate for the answer's text pieces (``st.write_stream``); afterwards ``.answer`` holds the Answer.
+
+    After an LLM fallback the final Answer holds only the offline text: render from it."""
 
     def __init__(self, stream: Iterator[str | Answer]):
         self._stream = stream
-        self.answer: Answer | None = None
+        self._answer: Answer | None = None
 
     def __iter__(self) -> Iterator[str]:
         for item in self._stream:
             if isinstance(item, Answer):
-                self.answer = item
+                self._answer = item
             elif item:
                 yield item
+        if self._answer is None:
+            raise AssistantError("回答中断了：没有得到完整的回答")
+
+    @property
+    def answer(self) -> Answer:
+        """The final Answer (once the stream has been read to its end)."""
+        if self._answer is None:
+            raise AssistantError("回答还没有结束")
+        return self._answer

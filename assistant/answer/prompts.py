@@ -11,7 +11,7 @@ from typing import Sequence
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.citations import strip_delimiters
+from assistant.answer.citations import strip_delimiters
 from assistant.types import Turn
 
 CARD_CHARS = 1400

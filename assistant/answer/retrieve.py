@@ -15,21 +15,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Protocol, Sequence
+from typing import Protocol
 
-from index.types import SearchResult
+from index.api import OVERVIEW_SECTION, SearchResult
 from playbook.models import Card
 
-from assistant.scope import ScopeEvidence, in_scope
-from assistant.text import card_document
+from assistant.answer.scope import ScopeEvidence, in_scope
+from assistant.text import KeyedCache, card_document, card_versions
 from assistant.types import Source, Turn
+
+__all__ = ["OVERVIEW_SECTION", "LazySearcher", "QueryPlan", "Retrieval", "SearcherLike", "plan_query", "refers_back", "retrieve"]
 
 SEARCH_K = 5
 SHORT_QUESTION = 8          # characters: a question this short rarely stands alone
 CONTEXT_CHARS = 160         # at most this much of earlier questions goes into a follow-up query
-MAX_QUERY_CHARS = 300       # a longer question is searched by its beginning: embedding time grows
-                            # with length (a 2000-character query takes seconds on a small CPU)
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个]")
@@ -40,9 +41,30 @@ _REFERS_BACK = re.compile(
 
 
 class SearcherLike(Protocol):
+    """What answers need of the index (``index.api.Searcher`` is one)."""
+
     def search(self, query: str, k: int = 5, filters=None) -> list[SearchResult]: ...
     def card(self, card_id: str) -> Card | None: ...
     def cards(self) -> dict[str, Card]: ...
+    def tokenize(self, text: str) -> list[str]: ...
+
+
+class LazySearcher:
+    """A SearcherLike opened on first use: ``open_`` runs only if an answer needs the index (a question
+    refused as empty or too long never builds or opens it)."""
+
+    def __init__(self, open_):
+        self._open = open_
+        self._searcher = None
+
+    def open(self):
+        """The real searcher (opened now if it was not yet)."""
+        if self._searcher is None:
+            self._searcher = self._open()
+        return self._searcher
+
+    def __getattr__(self, name: str):
+        return getattr(self.open(), name)
 
 
 @dataclass(frozen=True)
@@ -82,29 +104,24 @@ def refers_back(question: str) -> bool:
     return bool(_REFERS_BACK.search(question)) or len(question) <= SHORT_QUESTION
 
 
-_WORDS_CACHE: dict[frozenset, tuple] = {}
+_VOCABULARY: KeyedCache[frozenset[str]] = KeyedCache()
 
 
-def _handbook_words(cards: Mapping[str, Card]):
-    """(tokenizer, every word the cards use), built once per set of card versions."""
-    from index.keyword import Tokenizer, domain_words
-
-    key = frozenset((c.id, c.content_hash) for c in cards.values())
-    found = _WORDS_CACHE.get(key)
-    if found is None:
-        tokenizer = Tokenizer(domain_words(cards.values()))
+def handbook_vocabulary(searcher: SearcherLike, cards: Mapping[str, Card]) -> frozenset[str]:
+    """Every word the cards use, read as the keyword index reads them (once per set of card versions)."""
+    def compute() -> frozenset[str]:
         vocab: set[str] = set()
         for card in cards.values():
-            vocab.update(tokenizer.tokenize(card_document(card)))
-        _WORDS_CACHE.clear()
-        found = _WORDS_CACHE[key] = (tokenizer, frozenset(vocab))
-    return found
+            vocab.update(searcher.tokenize(card_document(card)))
+        return frozenset(vocab)
+
+    return _VOCABULARY.get(card_versions(cards), compute)
 
 
-def speaks_handbook(question: str, cards: Mapping[str, Card], max_unknown: float) -> bool:
+def speaks_handbook(question: str, searcher: SearcherLike, cards: Mapping[str, Card], max_unknown: float) -> bool:
     """Whether at most ``max_unknown`` (a share) of the question's words are unknown to the cards."""
-    tokenizer, vocab = _handbook_words(cards)
-    words = tokenizer.tokenize(question)
+    vocab = handbook_vocabulary(searcher, cards)
+    words = searcher.tokenize(question)
     if not words:
         return bool(_REFERS_BACK.search(question))  # "为什么？": only a reference word
     unknown = sum(1 for w in words if w not in vocab)
@@ -130,9 +147,10 @@ def previous_step(answer: Turn, number: int) -> tuple[str, Source | None]:
     return "", None
 
 
-def plan_query(question: str, history: Sequence[Turn] = (), cards: Mapping[str, Card] | None = None) -> QueryPlan:
+def plan_query(question: str, history: Sequence[Turn] = (), searcher: SearcherLike | None = None,
+               cards: Mapping[str, Card] | None = None) -> QueryPlan:
     """The search query for a question, carrying the conversation when the question refers back
-    (and, given the cards, speaks the handbook's language)."""
+    (and, given the searcher and its cards, speaks the handbook's language)."""
     users = _previous(history, "user")
     answers = _previous(history, "assistant")
     if not users:
@@ -147,23 +165,21 @@ def plan_query(question: str, history: Sequence[Turn] = (), cards: Mapping[str, 
             return QueryPlan(question, f"{step} {question}", True, step, source, prev_sources)
     if refers_back(question):
         marked = bool(_REFERS_BACK.search(question))
-        if cards is None or speaks_handbook(question, cards, 0.5 if marked else 0.0):
+        if searcher is None or cards is None or speaks_handbook(question, searcher, cards, 0.5 if marked else 0.0):
             return QueryPlan(question, f"{context} {question}", True, previous_sources=prev_sources)
     return QueryPlan(question, question, previous_sources=prev_sources)
 
 
-_TERMS_CACHE: dict[frozenset, tuple[str, ...]] = {}
+_TERMS: KeyedCache[tuple[str, ...]] = KeyedCache()
 
 
 def domain_vocabulary(cards: Mapping[str, Card]) -> tuple[str, ...]:
     """The handbook's domain terms: every card's declared ``keywords`` (two characters or more)."""
-    key = frozenset((c.id, c.content_hash) for c in cards.values())
-    found = _TERMS_CACHE.get(key)
-    if found is None:
-        _TERMS_CACHE.clear()
+    def compute() -> tuple[str, ...]:
         vocab = {k.strip().lower() for c in cards.values() for k in c.keywords if len(k.strip()) >= 2}
-        found = _TERMS_CACHE[key] = tuple(sorted(vocab, key=lambda k: (-len(k), k)))
-    return found
+        return tuple(sorted(vocab, key=lambda k: (-len(k), k)))
+
+    return _TERMS.get(card_versions(cards), compute)
 
 
 def domain_terms(question: str, cards: Mapping[str, Card]) -> tuple[str, ...]:
@@ -204,9 +220,9 @@ def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, 
     ``query`` overrides the standalone query (e.g. a language model's rewrite).
     """
     cards = searcher.cards()
-    plan = plan_query(question[:MAX_QUERY_CHARS], history, cards)
+    plan = plan_query(question, history, searcher, cards)
     if query and query != plan.query:
-        plan = QueryPlan(plan.question, query[:MAX_QUERY_CHARS], followup=True, anchor=plan.anchor, anchor_source=plan.anchor_source,
+        plan = QueryPlan(plan.question, query, followup=True, anchor=plan.anchor, anchor_source=plan.anchor_source,
                          previous_sources=plan.previous_sources)
     embedder = _embedder(searcher)
     results, evidence = _search(searcher, plan.query, cards, embedder)
