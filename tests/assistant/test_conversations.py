@@ -1,4 +1,4 @@
-"""The SQLite conversation store (assistant/conversations.py): persistence, feedback, export, crashes."""
+"""The SQLite conversation store (assistant.conversations): persistence, feedback, export, crashes."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ import sys
 import textwrap
 import threading
 import time
-from pathlib import Path
-
 import pytest
 
 from assistant.conversations import DB_NAME, ConversationError, ConversationStore, history_turns
 from assistant.types import Source
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SOURCE = Source(n=1, card_id="warmup-schedule", title="开播前预热排期", topics=("warmup-video",), excerpt="T-1 发两条", stage="pre")
 
 
@@ -109,8 +106,7 @@ def test_a_kill_mid_write_loses_at_most_that_message(tmp_path):
     cid = store.create()
     child = textwrap.dedent(
         f"""
-        import sys, time
-        sys.path.insert(0, {str(REPO_ROOT)!r})
+        import time
         from assistant.conversations import ConversationStore
         store = ConversationStore({str(data)!r})
         for i in range(3):

@@ -1,6 +1,6 @@
 """Fixtures of the hardening tests: one small real index per session, copied where a test writes.
 
-The base index holds ten shipped cards (``harness.FIXTURE_CARDS``) embedded with the real default
+The base index holds ten shipped cards (``FIXTURE_CARDS``) embedded with the real default
 model; it is built once, in this process (about 20-30 s on a loaded two-core machine) and never
 modified. A test that rebuilds, kills or edits gets its own copy of the cards and of the data dir.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening import harness
+from reliability.data import copy_data, copy_fixture_cards, settings_for
 
 
 @pytest.fixture(scope="session")
@@ -21,8 +21,8 @@ def hx_index(tmp_path_factory):
     from index.api import rebuild
 
     root = tmp_path_factory.mktemp("hardening-base")
-    cards = harness.copy_fixture_cards(root / "cards")
-    settings = harness.settings_for(root / "data", cards)
+    cards = copy_fixture_cards(root / "cards")
+    settings = settings_for(root / "data", cards)
     rebuild(settings)
     return settings
 
@@ -32,8 +32,8 @@ def isolated(hx_index, tmp_path: Path):
     """A private copy of the base cards and data dir: Settings a test may rebuild, kill, break."""
     cards = tmp_path / "cards"
     shutil.copytree(hx_index.cards_dir, cards)
-    harness.copy_data(hx_index.data_dir, tmp_path / "data")
-    return harness.settings_for(tmp_path / "data", cards)
+    copy_data(hx_index.data_dir, tmp_path / "data")
+    return settings_for(tmp_path / "data", cards)
 
 
 @pytest.fixture

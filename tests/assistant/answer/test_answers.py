@@ -9,8 +9,8 @@ import pytest
 from assistant.answer import AnswerStream, answer_question, stream_answer
 from assistant.errors import InvalidQuestionError
 from assistant.types import Answer, Turn
-
-from .conftest import DEV_QUESTIONS, OUT_OF_SCOPE
+from tests.assistant.conftest import DEV_QUESTIONS, OUT_OF_SCOPE
+from tests.support.cli import cited
 
 
 def _check_contract(answer: Answer, cards: dict) -> dict:
@@ -26,8 +26,8 @@ def _check_contract(answer: Answer, cards: dict) -> dict:
         assert s["card_id"] in cards
         assert s["title"] == cards[s["card_id"]].title
         assert isinstance(s["topics"], list) and s["topics"]
-    cited = {int(n) for n in re.findall(r"\[(\d+)\]", data["answer"])}
-    assert cited <= set(numbers), f"cited {cited} but sources are {numbers}"
+    used = cited(data["answer"])
+    assert used <= set(numbers), f"cited {used} but sources are {numbers}"
     return data
 
 
@@ -36,7 +36,7 @@ def test_dev_question_gets_a_cited_answer_from_the_cards(item, index_settings, s
     answer = answer_question(item["q"], settings=index_settings, searcher=searcher)
     data = _check_contract(answer, shipped_cards)
     assert data["mode"] == "offline" and data["in_scope"] is True
-    assert answer.cited(), "an in-scope offline answer cites its sources"
+    assert cited(answer.answer), "an in-scope offline answer cites its sources"
     assert len(data["answer"]) <= 700, "short enough for a phone"
     # every quoted line is verbatim text of the card it cites
     by_n = {s.n: shipped_cards[s.card_id] for s in answer.sources}

@@ -3,7 +3,6 @@ time-outs and failures falling back to the offline answer, prompt injection, sec
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import time
@@ -13,8 +12,9 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage
 
 from assistant.answer import answer_question, stream_answer
-from assistant.llm import build_chat_model
+from assistant.answer.llm import build_chat_model
 from assistant.types import Answer, Turn
+from tests.support.cli import cited
 
 Q = "开播前几天应该发预热视频？发几条合适？"
 
@@ -30,7 +30,7 @@ def test_llm_answer_streams_tokens_and_keeps_valid_citations(llm_settings, searc
     deltas, answer = _run(Q, llm_settings, searcher, model)
     assert len(deltas) > 3, "tokens are streamed, not sent in one piece"
     assert answer.mode == "llm" and answer.in_scope and answer.notice == ""
-    assert set(answer.cited()) == {1, 2} and {s.n for s in answer.sources} >= {1, 2}
+    assert cited(answer.answer) == {1, 2} and {s.n for s in answer.sources} >= {1, 2}
     assert re.sub(r"\s", "", "".join(deltas)) == re.sub(r"\s", "", answer.answer)
 
 
@@ -41,21 +41,21 @@ def test_citation_that_is_not_a_source_is_removed_and_noted(llm_settings, search
     assert "[9]" not in "".join(deltas), "an invalid citation is never shown, even while streaming"
     assert answer.removed_citations == (9, 17)
     assert "[9]" in answer.notice and "[17]" in answer.notice
-    assert set(answer.cited()) <= {s.n for s in answer.sources}
+    assert cited(answer.answer) <= {s.n for s in answer.sources}
 
 
 def test_slow_model_falls_back_to_offline_within_the_timeout(index_settings, searcher, fake_llm):
-    settings = dataclasses.replace(index_settings, llm_timeout=0.5)
+    settings = index_settings.replace(llm_timeout=0.5)
     model = fake_llm("太慢了[1]", delay=5)
     started = time.monotonic()
     answer = answer_question(Q, settings=settings, searcher=searcher, chat_model=model)
     assert time.monotonic() - started < 1.5
     assert answer.mode == "offline" and "超时" in answer.notice
-    assert answer.in_scope and answer.cited()
+    assert answer.in_scope and cited(answer.answer)
 
 
 def test_model_stalling_mid_stream_falls_back(index_settings, searcher, fake_llm):
-    settings = dataclasses.replace(index_settings, llm_timeout=0.4)
+    settings = index_settings.replace(llm_timeout=0.4)
     model = fake_llm("开头几个字然后卡住了[1]" * 3, piece=4, gap=2.0)
     started = time.monotonic()
     deltas, answer = _run(Q, settings, searcher, model)
@@ -68,7 +68,7 @@ def test_model_stalling_mid_stream_falls_back(index_settings, searcher, fake_llm
 @pytest.mark.parametrize("reply,notice", [("", "没有返回"), ("   ", "没有返回"), ("我觉得应该多发几条视频。", "没有引用")])
 def test_empty_or_uncited_reply_falls_back(llm_settings, searcher, fake_llm, reply, notice):
     answer = answer_question(Q, settings=llm_settings, searcher=searcher, chat_model=fake_llm(reply))
-    assert answer.mode == "offline" and notice in answer.notice and answer.cited()
+    assert answer.mode == "offline" and notice in answer.notice and cited(answer.answer)
 
 
 def test_provider_error_falls_back_without_leaking_details(llm_settings, searcher, fake_llm):
@@ -98,7 +98,7 @@ def test_injection_is_passed_as_data_and_fake_delimiters_are_stripped(llm_settin
     assert body.count("⟦问题⟧") == 1 and body.count("⟦/问题⟧") == 1
     for n in range(1, 5):
         assert body.count(f"⟦资料 {n}⟧") <= 1
-    assert answer.mode == "llm" and answer.cited() == [1]
+    assert answer.mode == "llm" and cited(answer.answer) == {1}
 
 
 def test_follow_up_is_rewritten_by_the_model_before_retrieval(llm_settings, searcher, fake_llm):
@@ -120,12 +120,13 @@ def test_failed_rewrite_falls_back_to_the_conversation_heuristic(llm_settings, s
     assert answer.in_scope
 
 
-def test_openai_provider_unreachable_falls_back_and_keeps_the_key_secret(index_settings, searcher, monkeypatch, caplog):
-    monkeypatch.setenv("PLAYBOOK_LLM_API_KEY", "sk-test-TOPSECRET-123")
-    settings = dataclasses.replace(index_settings, llm_provider="openai", llm_model="deepseek-chat",
-                                   llm_base_url="http://127.0.0.1:9/v1", llm_timeout=3.0)
+def test_openai_provider_unreachable_falls_back_and_keeps_the_key_secret(index_settings, searcher, caplog):
+    settings = index_settings.replace(llm_provider="openai", llm_model="deepseek-chat", llm_base_url="http://127.0.0.1:9/v1",
+                                      llm_timeout=3.0, llm_api_key_secret="sk-test-TOPSECRET-123")
+    assert "TOPSECRET" not in repr(settings) and "TOPSECRET" not in str(settings)
     model = build_chat_model(settings)
-    assert "TOPSECRET" not in repr(model) and "TOPSECRET" not in str(model.model_dump())
+    assert model.openai_api_key.get_secret_value() == "sk-test-TOPSECRET-123"  # the key is really used ...
+    assert "TOPSECRET" not in repr(model) and "TOPSECRET" not in str(model.model_dump())  # ... and never shown
     caplog.set_level(logging.DEBUG)
     answer = answer_question(Q, settings=settings, searcher=searcher)
     assert answer.mode == "offline" and "大模型" in answer.notice
@@ -134,8 +135,8 @@ def test_openai_provider_unreachable_falls_back_and_keeps_the_key_secret(index_s
 
 
 def test_ollama_provider_is_built_from_settings(index_settings):
-    settings = dataclasses.replace(index_settings, llm_provider="ollama", llm_model="qwen2.5:7b",
-                                   llm_base_url="http://127.0.0.1:11434")
+    settings = index_settings.replace(llm_provider="ollama", llm_model="qwen2.5:7b",
+                                      llm_base_url="http://127.0.0.1:11434")
     model = build_chat_model(settings)
     assert type(model).__name__ == "ChatOllama" and model.model == "qwen2.5:7b"
     assert build_chat_model(index_settings) is None
