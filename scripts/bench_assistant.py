@@ -26,7 +26,7 @@ from settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SHARED = ROOT / "eval"  # the project's copies of the development sets
+EVAL = ROOT / "eval"  # the project's copies of the development sets
 OOD = ROOT / "tests" / "assistant" / "data" / "out_of_scope.yaml"
 ASK_P50_MS = 100.0
 PLAN_MAX_MS = 1000.0
@@ -45,8 +45,8 @@ def main() -> int:
     settings = load_settings()
     searcher = ensure_index(settings)
     cards = searcher.cards()
-    dev = yaml.safe_load((SHARED / "dev_questions.yaml").read_text(encoding="utf-8"))["questions"]
-    plans = yaml.safe_load((SHARED / "dev_plans.yaml").read_text(encoding="utf-8"))["plans"]
+    dev = yaml.safe_load((EVAL / "dev_questions.yaml").read_text(encoding="utf-8"))["questions"]
+    plans = yaml.safe_load((EVAL / "dev_plans.yaml").read_text(encoding="utf-8"))["plans"]
     ood = yaml.safe_load(OOD.read_text(encoding="utf-8"))
 
     # Warm up with questions that are not measured (the cards' own example questions).

@@ -73,19 +73,47 @@ def cards_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Point the environment at a data dir under tmp_path (and ``cards``, default the shipped cards), set
-    extra variables given as keywords, and return ``load_settings()`` of it."""
-    from settings import load_settings
+def app_env(monkeypatch: pytest.MonkeyPatch):
+    """Point the process environment (what the app under AppTest and ``load_settings()`` read) at a data
+    dir and a cards dir - ``app_env(settings, **env)`` or ``app_env(data_dir, cards_dir, **env)`` - with
+    extra variables as keywords; every other PLAYBOOK_* variable is unset. Returns ``load_settings()``.
+    The maintainer-login limits are reset before and after the test."""
+    from settings import Settings, load_settings
+    from ui import auth
 
-    def factory(cards: Path | None = None, **env: str):
-        monkeypatch.setenv("PLAYBOOK_DATA_DIR", str(tmp_path / "data"))
+    auth.reset_limits()
+
+    def apply(where, cards_dir: Path | None = None, **env: object):
+        data_dir, cards = (where.data_dir, where.cards_dir) if isinstance(where, Settings) else (where, cards_dir)
+        for name in list(os.environ):
+            if name.startswith("PLAYBOOK_"):
+                monkeypatch.delenv(name)
+        monkeypatch.setenv("PLAYBOOK_DATA_DIR", str(data_dir))
         monkeypatch.setenv("PLAYBOOK_CARDS_DIR", str(cards or SHIPPED_CARDS))
         for key, value in env.items():
             monkeypatch.setenv(key, str(value))
         return load_settings()
 
-    return factory
+    yield apply
+    auth.reset_limits()
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, app_env):
+    """``make_settings(cards=None, **env)``: the environment pointed at a data dir under tmp_path and
+    ``cards`` (default the shipped cards), extra variables as keywords; returns ``load_settings()``."""
+    return lambda cards=None, **env: app_env(tmp_path / "data", cards, **env)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium (Playwright), one per test module; skips when /usr/bin/chromium is missing."""
+    from reliability.browser import CHROMIUM, chromium
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (run `make browser`)")
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture(scope="session")

@@ -28,3 +28,14 @@ def test_no_source_module_is_over_400_lines():
 def test_tests_mirror_the_packages():
     for package in ("common", "playbook", "index", "assistant", "assistant/answer", "assistant/plan", "ui"):
         assert (REPO_ROOT / "tests" / package).is_dir(), package
+
+
+@pytest.mark.parametrize("name", ["dev_questions.yaml", "dev_plans.yaml"])
+def test_the_projects_dev_sets_match_the_shared_ones(name):
+    """The repository keeps its own copies of ../shared/eval (so it stands alone); they must not drift."""
+    from tests.support.paths import EVAL_DIR, SHARED_DIR
+
+    shared = SHARED_DIR / "eval" / name
+    if not shared.exists():
+        pytest.skip("shared/ is not beside the repository")
+    assert (EVAL_DIR / name).read_bytes() == shared.read_bytes()

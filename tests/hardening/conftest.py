@@ -3,6 +3,7 @@
 The base index holds ten shipped cards (``FIXTURE_CARDS``) embedded with the real default
 model; it is built once, in this process (about 20-30 s on a loaded two-core machine) and never
 modified. A test that rebuilds, kills or edits gets its own copy of the cards and of the data dir.
+The app's environment (``app_env``) and the browser (``browser``) are the shared fixtures of tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -35,22 +36,3 @@ def isolated(hx_index, tmp_path: Path):
     copy_data(hx_index.data_dir, tmp_path / "data")
     return settings_for(tmp_path / "data", cards)
 
-
-@pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch):
-    """Point the Streamlit app (AppTest, same process) at ``settings``; extra env vars as keywords."""
-    from ui import auth
-
-    auth.reset_limits()
-
-    def apply(settings, **env: str):
-        for name in ("PLAYBOOK_ADMIN_PASSWORD", "PLAYBOOK_LLM_PROVIDER", "PLAYBOOK_LLM_API_KEY",
-                     "PLAYBOOK_CHROMA_HOST", "PLAYBOOK_CHROMA_PORT"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("PLAYBOOK_DATA_DIR", str(settings.data_dir))
-        monkeypatch.setenv("PLAYBOOK_CARDS_DIR", str(settings.cards_dir))
-        for key, value in env.items():
-            monkeypatch.setenv(key, str(value))
-
-    yield apply
-    auth.reset_limits()

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from reliability.data import copy_data, QUESTIONS
 from reliability.fake_llm import FakeLLM, llm_env
 from reliability.hostile_inputs import HOSTILE_QUESTIONS
-from reliability.browser import CHAT_BOX, CHROMIUM, BrowserSession, chromium
+from reliability.browser import CHAT_BOX, BrowserSession
 from reliability.procs import cli_env, PY, REPO_ROOT, run_module
 from reliability.servers import listening_addresses, StreamlitServer
 
@@ -45,14 +45,6 @@ def app_server(hx_index, llm, tmp_path_factory):
                           **llm_env(llm.base_url, timeout=5, key=KEY))
     with StreamlitServer(env, root / "streamlit.log") as server:  # no --server.address: the config decides
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (run `make browser`)")
-    with chromium() as b:
-        yield b
 
 
 # --- listening address ------------------------------------------------------------------------------

@@ -21,20 +21,9 @@ def built_index(shipped_index) -> Path:
 
 
 @pytest.fixture
-def app_data(tmp_path: Path, built_index: Path, make_settings, monkeypatch: pytest.MonkeyPatch):
-    """Settings for an app run: a private copy of the built index, no admin password, limits reset.
-
-    Call it with keyword arguments to set more environment variables, e.g.
-    ``app_data(PLAYBOOK_ADMIN_PASSWORD="...")``.
-    """
-    from ui import auth
-
-    auth.reset_limits()
+def app_data(tmp_path: Path, built_index: Path, make_settings):
+    """Settings for an app run: a private copy of the built index, no admin password, limits reset
+    (``make_settings``). Call it with keyword arguments to set more environment variables, e.g.
+    ``app_data(PLAYBOOK_ADMIN_PASSWORD="...")``."""
     shutil.copytree(built_index, tmp_path / "data")
-    monkeypatch.delenv("PLAYBOOK_ADMIN_PASSWORD", raising=False)
-
-    def factory(cards: Path | None = None, **env: str):
-        return make_settings(cards, **env)
-
-    yield factory
-    auth.reset_limits()
+    return make_settings

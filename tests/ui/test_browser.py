@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from reliability.browser import CHROMIUM, DESKTOP, PHONE, BrowserSession, chromium
+from reliability.browser import CHROMIUM, DESKTOP, PHONE, BrowserSession
 from reliability.procs import cli_env
 from reliability.servers import StreamlitServer
 from tests.support.paths import REPO_ROOT, SHIPPED_CARDS
@@ -49,12 +49,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, built_index: Path):
     finally:
         app.stop()
         assert PASSWORD not in app.log_text(), "the admin password appeared in the server log"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 class Visit(BrowserSession):
