@@ -1,6 +1,10 @@
 """Every kind of broken card is refused by `playbook check` AND `index rebuild` with `path:line:
 message` and exit 2, and the serving index is unchanged in behaviour (byte-identical files, the same
-`status --json`, the same search results). Odd but valid files are accepted by both."""
+`status --json`, the same search results). Odd but valid files are accepted by both.
+
+Each kind runs the two command lines in-process (``invoke_cli``: the same parsing, checks and exit-code
+mapping, without starting a Python per command); all kinds at once, and the odd cards' rebuild, run as
+real subprocesses (``python -m playbook`` / ``python -m index``), as the reliability report does."""
 
 from __future__ import annotations
 
@@ -14,6 +18,21 @@ import pytest
 from reliability.data import cli_snapshot, copy_data, serving_snapshot, settings_for, tree_digest
 from reliability.procs import cli_env, no_traceback, run_module
 from reliability.corpus import DUPLICATE_KEY, KINDS, ODD_VALID, BadCard
+
+
+@pytest.fixture
+def in_process(invoke_cli):
+    """Like ``run_module(module, args, env)``, in this process (the PLAYBOOK_* variables of ``env``)."""
+    from index.cli import main as index_main
+    from playbook.cli import main as playbook_main
+
+    mains = {"playbook": playbook_main, "index": index_main}
+
+    def run(module: str, args: list[str], env: dict, timeout: float | None = None):
+        return invoke_cli(mains[module], *args, env={k: v for k, v in env.items() if k.startswith("PLAYBOOK_")})
+
+    return run
+
 
 @dataclass
 class Serving:
@@ -45,13 +64,15 @@ def broken_cards_dir(base: Path, target: Path, files: dict[str, bytes]) -> Path:
     return target
 
 
-def assert_refused(serving: Serving, cards: Path, expected: list[tuple[Path, int, str]]) -> None:
-    """Both commands exit 2 and print each expected `path:line: message`; nothing changes."""
-    check = run_module("playbook", ["check", str(cards)], serving.env, timeout=60)
+def assert_refused(serving: Serving, cards: Path, expected: list[tuple[Path, int, str]], run=run_module) -> None:
+    """Both commands exit 2 and print each expected `path:line: message`; nothing changes.
+
+    ``run``: ``run_module`` (real subprocesses) or the ``in_process`` fixture."""
+    check = run("playbook", ["check", str(cards)], serving.env, timeout=60)
     assert check.returncode == 2, (check.returncode, check.stdout, check.stderr)
     env = dict(serving.env, PLAYBOOK_CARDS_DIR=str(cards))
     before = tree_digest(serving.settings.data_dir)
-    rebuild = run_module("index", ["rebuild", "--json"], env, timeout=120)
+    rebuild = run("index", ["rebuild", "--json"], env, timeout=120)
     # not a byte of the data dir was written (readers may touch Chroma's files, so compare here)
     assert tree_digest(serving.settings.data_dir) == before
     assert rebuild.returncode == 2, (rebuild.returncode, rebuild.stdout, rebuild.stderr)
@@ -64,24 +85,25 @@ def assert_refused(serving: Serving, cards: Path, expected: list[tuple[Path, int
     assert "cards_added" not in rebuild.stdout  # no summary: nothing was built
     assert "index was not changed" in rebuild.stderr
     # The serving index: the same status, the same answers to searches.
-    status = run_module("index", ["status", "--json"], serving.env)
+    status = run("index", ["status", "--json"], serving.env)
     assert status.returncode == 0 and status.stdout == serving.status_stdout
     assert serving_snapshot(serving.settings) == serving.snapshot
 
 
 @pytest.mark.parametrize("bad", KINDS, ids=[b.kind for b in KINDS])
-def test_broken_card_is_refused_by_check_and_rebuild(serving, tmp_path, bad: BadCard):
+def test_broken_card_is_refused_by_check_and_rebuild(serving, tmp_path, bad: BadCard, in_process):
     rel = "traffic/zz-broken.md"
     cards = broken_cards_dir(serving.settings.cards_dir, tmp_path / "cards", {rel: bad.content})
-    assert_refused(serving, cards, [(cards / rel, bad.line, bad.message_part)])
+    assert_refused(serving, cards, [(cards / rel, bad.line, bad.message_part)], run=in_process)
 
 
-def test_duplicate_id_is_refused(serving, tmp_path):
+def test_duplicate_id_is_refused(serving, tmp_path, in_process):
     original = serving.settings.cards_dir / "traffic" / "warmup-schedule.md"
     cards = broken_cards_dir(serving.settings.cards_dir, tmp_path / "cards",
                              {"traffic/zz-warmup-copy.md": original.read_bytes()})
     id_line = next(n for n, text in enumerate(original.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("id:"))
-    assert_refused(serving, cards, [(cards / "traffic/zz-warmup-copy.md", id_line, "duplicate id `warmup-schedule`")])
+    assert_refused(serving, cards, [(cards / "traffic/zz-warmup-copy.md", id_line, "duplicate id `warmup-schedule`")],
+                   run=in_process)
 
 
 def test_every_kind_at_once_is_listed_in_one_run(serving, tmp_path):
@@ -92,21 +114,21 @@ def test_every_kind_at_once_is_listed_in_one_run(serving, tmp_path):
     assert cli_snapshot(serving.env)["search"] == serving.cli_search
 
 
-def test_a_card_deleted_is_not_a_problem_but_a_card_becoming_invalid_is(serving, tmp_path):
+def test_a_card_deleted_is_not_a_problem_but_a_card_becoming_invalid_is(serving, tmp_path, in_process):
     """Editing a good, indexed card into a broken one: refused, and the old version keeps serving."""
     rel = "live-ops/giveaways-fudai.md"
     text = (serving.settings.cards_dir / rel).read_text(encoding="utf-8").replace("stage: live", "stage: during", 1)
     cards = broken_cards_dir(serving.settings.cards_dir, tmp_path / "cards", {rel: text.encode()})
     line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("stage:"))
-    assert_refused(serving, cards, [(cards / rel, line, "stage 'during'")])
+    assert_refused(serving, cards, [(cards / rel, line, "stage 'during'")], run=in_process)
 
 
-def test_duplicate_front_matter_key_is_refused(serving, tmp_path):
+def test_duplicate_front_matter_key_is_refused(serving, tmp_path, in_process):
     """`title:` written twice: YAML keeps the last one silently; the maintainer never learns which title
     is indexed. BUG today (playbook/loader.py): the card is accepted."""
     rel = "traffic/zz-dup-key.md"
     cards = broken_cards_dir(serving.settings.cards_dir, tmp_path / "cards", {rel: DUPLICATE_KEY.content})
-    check = run_module("playbook", ["check", str(cards)], serving.env, timeout=60)
+    check = in_process("playbook", ["check", str(cards)], serving.env)
     assert check.returncode == 2, check.stdout
     assert f"{cards / rel}:{DUPLICATE_KEY.line}: " in check.stdout
 
@@ -114,9 +136,9 @@ def test_duplicate_front_matter_key_is_refused(serving, tmp_path):
 # --- odd but valid ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", list(ODD_VALID), ids=list(ODD_VALID))
-def test_odd_but_valid_card_passes_check(serving, tmp_path, kind):
+def test_odd_but_valid_card_passes_check(serving, tmp_path, kind, in_process):
     cards = broken_cards_dir(serving.settings.cards_dir, tmp_path / "cards", {"general/odd.md": ODD_VALID[kind]})
-    check = run_module("playbook", ["check", str(cards)], serving.env, timeout=60)
+    check = in_process("playbook", ["check", str(cards)], serving.env)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "11 cards valid" in check.stdout
 
