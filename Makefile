@@ -1,15 +1,16 @@
 # Set-up and entry points. README: `make run` starts the app, `make test` runs the tests.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: setup run test browser index bench
+.PHONY: setup run test test-fast lint browser index bench
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -24,9 +25,18 @@ run: setup
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-## Run every test (real Chroma, real embedding model, real Streamlit, real browser).
-test: setup browser
+## The linter and the import rules (pyproject.toml: [tool.ruff], [tool.importlinter]).
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+## Run every test (real Chroma, real embedding model, real Streamlit, real browser), after the checks.
+test: setup browser lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The checks and the pure-logic tests only (seconds): no index, model, Chroma, subprocess or browser.
+test-fast: setup lint
+	$(PY) -m pytest -m pure -q $(PYTEST_ARGS)
 
 index: setup
 	$(PY) -m index rebuild

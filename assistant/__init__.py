@@ -1,13 +1,15 @@
-"""Retrieval-augmented answers, pre-broadcast plans and LLM providers.
+"""The assistant: one subpackage per capability, over the index and the handbook.
 
-Public API (imported lazily, so ``import assistant`` stays cheap):
-
-- ``answer_question(question, history=(), *, settings, searcher, chat_model=None) -> Answer``
-- ``stream_answer(...)`` — yields ``str`` deltas, then the final ``Answer``
-- ``AnswerStream(stream_answer(...))`` — iterate for text (``st.write_stream``), then ``.answer``
-- ``build_chat_model(settings)`` — the configured LangChain chat model or None
+- ``assistant.answer``: ``stream_answer(question, history, *, settings, searcher, chat_model=None)``
+  yields text pieces then the final ``Answer``; ``answer_question(...)``; ``AnswerStream(stream)``
 - ``assistant.plan``: ``parse_plan_inputs``, ``load_plan_inputs``, ``build_plan``, ``plan_markdown``,
   ``plan_ics``, ``ics_filename``, ``ICS_MIME``
+- ``assistant.conversations``: the SQLite store of chats and feedback (``ConversationStore``)
+- ``assistant.types``: the shared records (``Answer``, ``Source``, ``Turn``, ``Plan``, ...);
+  ``assistant.errors``; ``assistant.text``: text helpers shared by the capabilities
+- ``assistant.cli``: ``python -m assistant``, only dispatching
+
+Names are imported lazily, so ``import assistant`` stays cheap.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ _EXPORTS = {
     "answer_question": "assistant.answer",
     "stream_answer": "assistant.answer",
     "AnswerStream": "assistant.answer",
-    "build_chat_model": "assistant.llm",
+    "build_chat_model": "assistant.answer.llm",
 }
 
 

@@ -1,3 +1,5 @@
+"""``python -m assistant``: see :mod:`assistant.cli`."""
+
 import sys
 
 from assistant.cli import main

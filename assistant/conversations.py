@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from assistant.types import Source
+from assistant.types import Source, Turn
 
 DB_NAME = "conversations.sqlite3"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -82,7 +82,7 @@ class Message:
                 mode=self.mode,
                 notice=self.notice,
                 in_scope=self.in_scope,
-                sources=[_source_to_json(s) for s in self.sources],
+                sources=[s.to_json() for s in self.sources],
                 feedback={"rating": self.rating, "reason": self.reason} if self.rating else None,
             )
         return data
@@ -100,30 +100,6 @@ class Conversation:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _source_to_json(source: Source) -> dict[str, Any]:
-    return {
-        "n": source.n,
-        "card_id": source.card_id,
-        "title": source.title,
-        "topics": list(source.topics),
-        "excerpt": source.excerpt,
-        "stage": source.stage,
-        "section": source.section,
-    }
-
-
-def _source_from_json(data: dict[str, Any]) -> Source:
-    return Source(
-        n=int(data.get("n", 0)),
-        card_id=str(data.get("card_id", "")),
-        title=str(data.get("title", "")),
-        topics=tuple(data.get("topics") or ()),
-        excerpt=str(data.get("excerpt", "")),
-        stage=str(data.get("stage", "")),
-        section=str(data.get("section", "")),
-    )
 
 
 def make_title(text: str) -> str:
@@ -254,7 +230,7 @@ class ConversationStore:
         if role not in ("user", "assistant"):
             raise ConversationError(f"role must be 'user' or 'assistant', not {role!r}")
         now = _now()
-        sources_json = json.dumps([_source_to_json(s) for s in sources], ensure_ascii=False)
+        sources_json = json.dumps([s.to_json() for s in sources], ensure_ascii=False)
         with self._write() as conn:
             row = conn.execute("SELECT title FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
             if row is None:
@@ -288,7 +264,7 @@ class ConversationStore:
         result = []
         for r in rows:
             try:
-                sources = tuple(_source_from_json(s) for s in json.loads(r["sources"] or "[]"))
+                sources = tuple(Source.from_json(s) for s in json.loads(r["sources"] or "[]"))
             except (ValueError, TypeError, AttributeError):
                 sources = ()
             result.append(
@@ -390,8 +366,6 @@ class ConversationStore:
         return "\n".join(lines).rstrip() + "\n"
 
 
-def history_turns(messages: Iterable[Message]):
+def history_turns(messages: Iterable[Message]) -> list[Turn]:
     """Earlier messages as assistant ``Turn`` records (for follow-up questions)."""
-    from assistant.types import Turn
-
     return [Turn(role=m.role, content=m.content, sources=tuple(m.sources)) for m in messages]

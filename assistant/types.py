@@ -1,8 +1,12 @@
-"""Typed records of the assistant's answers and plans."""
+"""Typed records shared by the assistant's capabilities (answers, plans) and their callers."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+CONTRACT_SOURCE_FIELDS = ("n", "card_id", "title", "topics", "excerpt")  # `assistant ask --json`
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,26 @@ class Source:
     excerpt: str
     stage: str = ""
     section: str = ""
+
+    def to_json(self, *, contract: bool = False) -> dict[str, Any]:
+        """The source as JSON: every field (stored conversations), or only the contract's fields."""
+        data = {"n": self.n, "card_id": self.card_id, "title": self.title, "topics": list(self.topics),
+                "excerpt": self.excerpt, "stage": self.stage, "section": self.section}
+        return {k: data[k] for k in CONTRACT_SOURCE_FIELDS} if contract else data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Source:
+        """The inverse of ``to_json`` (missing optional fields are empty). ValueError/TypeError when
+        ``n`` is not a number."""
+        return cls(
+            n=int(data.get("n", 0)),
+            card_id=str(data.get("card_id", "")),
+            title=str(data.get("title", "")),
+            topics=tuple(data.get("topics") or ()),
+            excerpt=str(data.get("excerpt", "")),
+            stage=str(data.get("stage", "")),
+            section=str(data.get("section", "")),
+        )
 
 
 @dataclass(frozen=True)
@@ -42,12 +66,6 @@ class Answer:
     scope: dict = field(default_factory=dict, compare=False)  # retrieval evidence behind in_scope
     removed_citations: tuple[int, ...] = ()  # [n] the model wrote that were not retrieved sources
 
-    def cited(self) -> list[int]:
-        """The distinct [n] numbers used in the answer, in order."""
-        import re
-
-        return list(dict.fromkeys(int(n) for n in re.findall(r"\[(\d{1,3})\]", self.answer)))
-
     def turns(self, question: str) -> list["Turn"]:
         """This exchange as two history turns (pass them back as ``history`` for a follow-up)."""
         return [Turn("user", question), Turn("assistant", self.answer, self.sources)]
@@ -58,10 +76,7 @@ class Answer:
             "answer": self.answer,
             "mode": self.mode,
             "in_scope": self.in_scope,
-            "sources": [
-                {"n": s.n, "card_id": s.card_id, "title": s.title, "topics": list(s.topics), "excerpt": s.excerpt}
-                for s in self.sources
-            ],
+            "sources": [s.to_json(contract=True) for s in self.sources],
             "notice": self.notice,
         }
 

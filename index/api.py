@@ -1,19 +1,18 @@
-"""Public entry points of the index package (used by the assistant, the UI and the CLI).
+"""Public entry points of the index package: the only module the assistant and the UI import.
 
     searcher = open_searcher(settings)            # or ensure_index(settings) on first run
     for r in searcher.search("开播前几天发预热视频？", k=5):
         r.card_id, r.chunk.title, r.chunk.section, r.score, r.vector_similarity, r.keyword_score
     searcher.card("warmup-schedule")              # the card as indexed
+    searcher.tokenize("福袋什么时候发")            # words as the keyword index reads them
     rebuild(settings)                             # incremental, atomic; CardsInvalidError on bad cards
 """
 
 from __future__ import annotations
 
-from typing import Callable
-
-from playbook.models import Card
 from settings import Settings
 
+from index.chunking import OVERVIEW_SECTION  # noqa: F401 - the section name of a card's overview chunk
 from index.errors import (  # noqa: F401 - re-exported for callers
     EmbedderMismatchError,
     EmbedderUnavailableError,
@@ -24,39 +23,16 @@ from index.errors import (  # noqa: F401 - re-exported for callers
     RebuildLockedError,
     StoreUnavailableError,
 )
-from index.search import HybridSearcher
-from index.types import IndexStatus, RebuildSummary, SearchFilters, SearchResult
-
-ProgressCallback = Callable[[int, int, str], None]  # (done, total, what) during long work
-
-
-class Searcher(HybridSearcher):
-    """Serves searches from the active index generation; cheap to query, load once per process.
-
-    Thread-safe for concurrent searches. A completed rebuild (in this or another process) is picked
-    up automatically within a second (embedded) or five seconds (server); ``refresh()`` forces it.
-    """
-
-    def search(self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: str = "hybrid") -> list[SearchResult]:
-        """Hybrid (vector + keyword) search, fused, best first, at most one result per card.
-
-        ``mode`` "vector" or "keyword" uses one list only (for comparisons)."""
-        return super().search(query, k, filters, mode)
-
-    def card(self, card_id: str) -> Card | None:
-        """The whole card as indexed (the snapshot the index was built from)."""
-        return super().card(card_id)
-
-    def cards(self) -> dict[str, Card]:
-        """All indexed cards by id."""
-        return super().cards()
-
-    def status(self) -> IndexStatus:
-        return super().status()
-
-    def refresh(self) -> bool:
-        """Switch to a newer generation if a rebuild has completed; True if it switched."""
-        return super().refresh()
+from index.search import Searcher
+from index.types import (  # noqa: F401 - re-exported for callers
+    SEARCH_MODES,
+    Chunk,
+    IndexStatus,
+    ProgressCallback,
+    RebuildSummary,
+    SearchFilters,
+    SearchResult,
+)
 
 
 def open_searcher(settings: Settings) -> Searcher:
@@ -95,13 +71,12 @@ def index_status(settings: Settings) -> IndexStatus:
     manifest = layout.read_manifest(pointer.active)
     if manifest is None:
         raise IndexCorruptError(layout.describe(), f"generation {pointer.active} has no manifest")
-    return IndexStatus(
-        cards=int(manifest.get("card_count", 0)),
-        chunks=int(manifest.get("chunk_count", 0)),
-        embedder=str(manifest.get("embedder", "")),
-        built_at=str(manifest.get("built_at", "")),
-        generation=pointer.active,
-        mode=layout.mode,
-        location=layout.describe(),
-        embedder_dim=int(manifest.get("dim", 0)),
-    )
+    return IndexStatus.from_manifest(manifest, pointer.active, layout.mode, layout.describe())
+
+
+def cards_changed_since_build(settings: Settings) -> tuple[int, int, int]:
+    """(added, changed, removed) cards on disk against the serving index. Raises CardsInvalidError."""
+    from index.rebuild import cards_diff_since_build
+
+    diff = cards_diff_since_build(settings)
+    return len(diff.added), len(diff.changed), len(diff.removed)

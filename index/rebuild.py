@@ -2,7 +2,8 @@
 
 A rebuild validates the cards first (invalid cards: ``CardsInvalidError`` before anything is
 touched), takes the rebuild lock, compares the cards' content hashes with the manifest of the
-serving generation and, unless nothing changed, writes a *new* generation beside it:
+serving generation and, unless nothing changed, writes a *new* generation beside it
+(:mod:`index.writer`):
 
 * unchanged cards keep their stored vectors (read back from the serving generation's collection),
 * added and changed cards are chunked and embedded,
@@ -17,36 +18,21 @@ serving generation and, unless nothing changed, writes a *new* generation beside
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import dataclass, field
-from typing import Callable
 
+from playbook.loader import load_cards
 from playbook.models import Card
 from settings import Settings
 
 from index.chunking import CHUNKER_VERSION, chunk_card
-from index.errors import IndexWriteError, PlaybookIndexError, RebuildLockedError, StoreUnavailableError
-from index.keyword import KEYWORD_VERSION, KeywordIndex, Tokenizer, domain_words
-from index.snapshot import card_to_dict, chunk_metadata, chunk_to_dict
-from index.store import (
-    FORMAT_VERSION,
-    KEEP_PREVIOUS,
-    EmbeddedLayout,
-    Layout,
-    Pointer,
-    add_in_batches,
-    close_client,
-    fsync_tree,
-    make_layout,
-    utc_now,
-    write_error,
-    write_file_atomic,
-)
-from index.types import Chunk, RebuildSummary
+from index.errors import PlaybookIndexError, RebuildLockedError, StoreUnavailableError
+from index.keyword import KEYWORD_VERSION, domain_words
+from index.snapshot import card_to_dict, chunk_metadata
+from index.store import FORMAT_VERSION, EmbeddedLayout, Layout, Pointer, make_layout, storage_reason, write_error
+from index.types import Chunk, ProgressCallback, RebuildSummary
+from index.writer import GenerationContent, discard, switch_to, validate_generation, words_hash, write_generation
 
-ProgressCallback = Callable[[int, int, str], None]
 EMBED_BATCH = 16
 LOCK_NAME = "rebuild.lock"
 # Testing hook (not a setting): "STAGE" or "STAGE:SECONDS" makes a rebuild announce
@@ -67,21 +53,6 @@ def _checkpoint(stage: str) -> None:
         return
     print(f"index-checkpoint {stage}", file=sys.stderr, flush=True)
     time.sleep(float(seconds or 60))
-
-
-def load_valid_cards(settings: Settings) -> list[Card]:
-    """All cards of the cards dir, sorted by id; CardsInvalidError listing every problem otherwise."""
-    from playbook.errors import CardsInvalidError
-    from playbook.loader import check_cards
-
-    result = check_cards(settings.cards_dir)
-    if result.problems:
-        raise CardsInvalidError(list(result.problems))
-    return sorted(result.cards, key=lambda c: c.id)
-
-
-def words_hash(words: list[str]) -> str:
-    return hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()[:16]
 
 
 def manifest_compatible(manifest: dict | None, embedder: str) -> bool:
@@ -122,6 +93,14 @@ def diff_cards(cards: list[Card], manifest: dict | None) -> CardDiff:
     return result
 
 
+def cards_diff_since_build(settings: Settings) -> CardDiff:
+    """How the cards on disk differ from the serving generation (CardsInvalidError if they are invalid)."""
+    layout = make_layout(settings)
+    pointer = layout.read_pointer()
+    manifest = layout.read_manifest(pointer.active) if pointer else None
+    return diff_cards(load_cards(settings.cards_dir), manifest)
+
+
 class _Lock:
     def __init__(self, settings: Settings, wait: float):
         from filelock import FileLock
@@ -152,7 +131,7 @@ def rebuild_index(settings: Settings, progress: ProgressCallback | None = None, 
 
     started = time.perf_counter()
     embedder_name = validate_spec(settings.embedder)
-    cards = load_valid_cards(settings)
+    cards = sorted(load_cards(settings.cards_dir), key=lambda c: c.id)
     layout = make_layout(settings)
     layout.prepare()
     with _Lock(settings, wait):
@@ -174,7 +153,7 @@ def rebuild_index(settings: Settings, progress: ProgressCallback | None = None, 
             if pointer:
                 layout.prune(pointer)
             return _summary(diff, 0, started, generation=pointer.active if pointer else "", noop=True)
-        return _build(settings, layout, pointer, old_manifest if compatible else None, cards, words, diff,
+        return _build(layout, pointer, old_manifest if compatible else None, cards, words, diff,
                       embedder_name, progress, started)
 
 
@@ -191,15 +170,27 @@ def _summary(diff: CardDiff, embedded: int, started: float, generation: str = ""
     )
 
 
-def _build(settings, layout: Layout, pointer: Pointer | None, reusable: dict | None, cards: list[Card],
-           words: list[str], diff: CardDiff, embedder_name: str, progress, started: float) -> RebuildSummary:
-    import numpy as np
-
+def _embed(chunks: list[Chunk], embedder_name: str, vectors: dict, progress: ProgressCallback | None) -> None:
+    """Embed ``chunks`` into ``vectors`` (by chunk id), a batch at a time."""
     from index.embeddings import get_embedder
 
-    def report(done: int, total: int, what: str) -> None:
+    total = len(chunks)
+    if progress:
+        progress(0, total, "embedding")
+    if not chunks:
+        return
+    embedder = get_embedder(embedder_name)
+    for start in range(0, total, EMBED_BATCH):
+        batch = chunks[start:start + EMBED_BATCH]
+        for ch, vec in zip(batch, embedder.embed_passages_cached([ch.embedding_text() for ch in batch])):
+            vectors[ch.chunk_id] = vec
         if progress:
-            progress(done, total, what)
+            progress(min(start + EMBED_BATCH, total), total, "embedding")
+
+
+def _build(layout: Layout, pointer: Pointer | None, reusable: dict | None, cards: list[Card], words: list[str],
+           diff: CardDiff, embedder_name: str, progress, started: float) -> RebuildSummary:
+    import numpy as np
 
     name = layout.next_name(pointer)
     chunks_by_card: dict[str, list[Chunk]] = {c.id: chunk_card(c) for c in cards}
@@ -211,95 +202,40 @@ def _build(settings, layout: Layout, pointer: Pointer | None, reusable: dict | N
     if reusable is not None and pointer is not None:
         wanted = [ch.chunk_id for cid in diff.unchanged for ch in chunks_by_card[cid]]
         vectors = _read_vectors(layout, pointer.active, wanted, int(reusable.get("dim") or 0))
-    to_embed = [ch for ch in all_chunks if ch.chunk_id not in vectors]
     # a card is re-embedded as a whole if any of its vectors could not be reused
-    partial_cards = {ch.card_id for ch in to_embed}
+    partial_cards = {ch.card_id for ch in all_chunks if ch.chunk_id not in vectors}
     to_embed = [ch for ch in all_chunks if ch.card_id in partial_cards]
     for ch in to_embed:
         vectors.pop(ch.chunk_id, None)
 
-    client = None
     local = layout.local_dir(name)
     try:
         local.mkdir(parents=True, exist_ok=True)
-        embedder = get_embedder(embedder_name) if to_embed else None
-        total = len(to_embed)
-        report(0, total, "embedding")
-        for start in range(0, total, EMBED_BATCH):
-            batch = to_embed[start:start + EMBED_BATCH]
-            arr = embedder.embed_passages_cached([ch.embedding_text() for ch in batch])
-            for ch, vec in zip(batch, arr):
-                vectors[ch.chunk_id] = vec
-            report(min(start + EMBED_BATCH, total), total, "embedding")
-        dim = int(next(iter(vectors.values())).shape[0]) if vectors else 0
+        _embed(to_embed, embedder_name, vectors, progress)
         _checkpoint("embedded")
-
-        report(0, len(all_chunks), "writing vectors")
-        client, collection = layout.new_collection(name)
         first_of_card = {ch.card_id: ch.chunk_id for ch in reversed(all_chunks)}
-        add_in_batches(
-            collection,
-            ids=[ch.chunk_id for ch in all_chunks],
-            embeddings=np.stack([vectors[ch.chunk_id] for ch in all_chunks]).astype(np.float32),
-            documents=[ch.text for ch in all_chunks],
+        stacked = np.stack([vectors[ch.chunk_id] for ch in all_chunks]).astype(np.float32) if all_chunks else np.zeros((0, 0))
+        content = GenerationContent(
+            chunks=all_chunks,
+            vectors=stacked,
             metadatas=[chunk_metadata(ch, card_by_id[ch.card_id], with_card=first_of_card[ch.card_id] == ch.chunk_id)
                        for ch in all_chunks],
-            on_batch=lambda done, tot: report(done, tot, "writing vectors"),
+            cards=[card_to_dict(c) for c in cards],
+            card_entries={c.id: {"hash": c.content_hash, "chunks": len(chunks_by_card[c.id])} for c in cards},
+            words=words,
+            embedder=embedder_name,
         )
-        _checkpoint("vectors")
-        report(0, 1, "keyword index")
-        tokenizer = Tokenizer(words)
-        keyword = KeywordIndex.build([ch.chunk_id for ch in all_chunks], [ch.embedding_text() for ch in all_chunks], words, tokenizer)
-        keyword.save(local / "keyword")
-        report(1, 1, "keyword index")
-        _checkpoint("keyword")
-        write_file_atomic(local / "cards.json", json.dumps([card_to_dict(c) for c in cards], ensure_ascii=False))
-        write_file_atomic(local / "chunks.json", json.dumps([chunk_to_dict(ch) for ch in all_chunks], ensure_ascii=False))
-        manifest = {
-            "format": FORMAT_VERSION,
-            "generation": name,
-            "mode": layout.mode,
-            "embedder": embedder_name,
-            "dim": dim,
-            "chunker": CHUNKER_VERSION,
-            "keyword": KEYWORD_VERSION,
-            "dictionary": words_hash(words),
-            "built_at": utc_now(),
-            "card_count": len(cards),
-            "chunk_count": len(all_chunks),
-            "cards": {c.id: {"hash": c.content_hash, "chunks": len(chunks_by_card[c.id])} for c in cards},
-        }
+        write_generation(layout, name, content, progress, checkpoint=_checkpoint)
         probe_id = all_chunks[0].chunk_id if all_chunks else None
-        probe_vec = vectors[probe_id] if probe_id else None
-        if isinstance(layout, EmbeddedLayout):
-            close_client(client)
-            client = None
-            fsync_tree(local)
-            write_file_atomic(local / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        else:
-            write_file_atomic(local / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-            layout.finalize(name, collection, manifest)
-        _checkpoint("manifest")
-        _validate(layout, name, len(all_chunks), probe_id, probe_vec)
+        validate_generation(layout, name, len(all_chunks), probe_id, vectors[probe_id] if probe_id else None)
         _checkpoint("validated")
-        new_pointer = Pointer(
-            active=name,
-            previous=([pointer.active] + [p for p in pointer.previous if p != pointer.active])[:KEEP_PREVIOUS] if pointer else [],
-            switched_at=utc_now(),
-        )
-        layout.write_pointer(new_pointer)
+        new_pointer = switch_to(layout, name, pointer)
         _checkpoint("switched")
     except BaseException as exc:
-        if client is not None:
-            close_client(client)
-        _discard(layout, name)
-        if isinstance(exc, OSError):
-            raise write_error(local, exc) from None
-        if _looks_like_storage_error(exc):
+        discard(layout, name)
+        if isinstance(exc, OSError) or storage_reason(exc):
             raise write_error(local, exc) from None
         raise
-    if client is not None:
-        close_client(client)
     layout.prune(new_pointer)
     return _summary(diff, len(to_embed), started, generation=name)
 
@@ -327,37 +263,6 @@ def _read_vectors(layout: Layout, generation: str, ids: list[str], dim: int) -> 
         return {}
     finally:
         if client is not None and isinstance(layout, EmbeddedLayout):
+            from index.store import close_client
+
             close_client(client)
-
-
-def _validate(layout: Layout, name: str, expected: int, probe_id: str | None, probe_vec) -> None:
-    from index.errors import IndexCorruptError
-
-    client, collection = layout.open_collection(name)
-    try:
-        count = collection.count()
-        if count != expected:
-            raise IndexCorruptError(f"{layout.describe()} {name}", f"{count} vectors stored, {expected} expected")
-        if probe_id is not None:
-            got = collection.query(query_embeddings=[probe_vec], n_results=1, include=["distances"])
-            if not got["ids"] or not got["ids"][0] or got["distances"][0][0] > 0.01:
-                raise IndexCorruptError(f"{layout.describe()} {name}", "a stored vector cannot be found again")
-    finally:
-        if isinstance(layout, EmbeddedLayout):
-            close_client(client)
-    keyword = KeywordIndex.load(layout.local_dir(name) / "keyword")
-    if len(keyword.chunk_ids) != expected:
-        raise IndexCorruptError(str(layout.local_dir(name)), "keyword index and vectors disagree")
-
-
-def _discard(layout: Layout, name: str) -> None:
-    try:
-        layout.delete(name)
-    except Exception:  # noqa: BLE001 - cleaned up by the next rebuild
-        pass
-
-
-def _looks_like_storage_error(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return any(s in text for s in ("disk is full", "database or disk is full", "no space left", "readonly database",
-                                   "read-only file system", "attempt to write a readonly"))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+ProgressCallback = Callable[[int, int, str], None]  # (done, total, what) during long work
+SEARCH_MODES = ("hybrid", "vector", "keyword")     # both lists fused, or one list only (for comparisons)
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,20 @@ class IndexStatus:
     mode: str              # "embedded" | "server"
     location: str = ""     # the index folder or the Chroma server address
     embedder_dim: int = 0
+
+    @classmethod
+    def from_manifest(cls, manifest: dict, generation: str, mode: str, location: str) -> IndexStatus:
+        """The status of a generation as its manifest records it."""
+        return cls(
+            cards=int(manifest.get("card_count", 0)),
+            chunks=int(manifest.get("chunk_count", 0)),
+            embedder=str(manifest.get("embedder", "")),
+            built_at=str(manifest.get("built_at", "")),
+            generation=generation,
+            mode=mode,
+            location=location,
+            embedder_dim=int(manifest.get("dim", 0)),
+        )
 
     def to_json(self) -> dict:
         return {

@@ -19,7 +19,9 @@ class Problem:
 
 
 class PlaybookError(Exception):
-    """Base class of the playbook package's errors."""
+    """Base class of the playbook package's errors: invalid or missing cards (exit code 2)."""
+
+    exit_code = 2
 
 
 class CardsInvalidError(PlaybookError):

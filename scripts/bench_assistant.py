@@ -18,15 +18,15 @@ from pathlib import Path
 
 import yaml
 
+from assistant.answer import answer_question
+from assistant.plan import build_plan, plan_ics, plan_markdown
+from index.api import ensure_index
+from reliability.data import cited_numbers
+from settings import load_settings
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from assistant.answer import answer_question  # noqa: E402
-from assistant.plan import build_plan, plan_ics, plan_markdown  # noqa: E402
-from index.api import ensure_index  # noqa: E402
-from settings import load_settings  # noqa: E402
-
-SHARED = ROOT.parent / "shared" / "eval"
+EVAL = ROOT / "eval"  # the project's copies of the development sets
 OOD = ROOT / "tests" / "assistant" / "data" / "out_of_scope.yaml"
 ASK_P50_MS = 100.0
 PLAN_MAX_MS = 1000.0
@@ -34,7 +34,7 @@ PLAN_MAX_MS = 1000.0
 
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -45,8 +45,8 @@ def main() -> int:
     settings = load_settings()
     searcher = ensure_index(settings)
     cards = searcher.cards()
-    dev = yaml.safe_load((SHARED / "dev_questions.yaml").read_text(encoding="utf-8"))["questions"]
-    plans = yaml.safe_load((SHARED / "dev_plans.yaml").read_text(encoding="utf-8"))["plans"]
+    dev = yaml.safe_load((EVAL / "dev_questions.yaml").read_text(encoding="utf-8"))["questions"]
+    plans = yaml.safe_load((EVAL / "dev_plans.yaml").read_text(encoding="utf-8"))["plans"]
     ood = yaml.safe_load(OOD.read_text(encoding="utf-8"))
 
     # Warm up with questions that are not measured (the cards' own example questions).
@@ -60,7 +60,8 @@ def main() -> int:
         answer = answer_question(item["q"], settings=settings, searcher=searcher)
         times.append((time.perf_counter() - t0) * 1000)
         in_scope += answer.in_scope
-        cited += bool(answer.cited()) and set(answer.cited()) <= {s.n for s in answer.sources}
+        numbers = cited_numbers(answer.answer)
+        cited += bool(numbers) and set(numbers) <= {s.n for s in answer.sources}
         on_topic += bool({t for s in answer.sources for t in s.topics} & set(item["topics"]))
     ood_results = {}
     for name in ("calibration", "test"):

@@ -21,19 +21,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from settings import apply_process_defaults
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+apply_process_defaults()
 
 DEFAULT_QUESTIONS = [
-    REPO.parent / "shared" / "eval" / "dev_questions.yaml",
+    REPO / "eval" / "dev_questions.yaml",
     REPO / "tests" / "index" / "data" / "paraphrase_questions.yaml",
 ]
 
@@ -86,9 +85,7 @@ def main() -> int:
     if data_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="bench-retrieval-")
         data_dir = Path(tmp.name)
-    from dataclasses import replace
-
-    settings = replace(base, data_dir=data_dir.resolve(), chroma_host="")
+    settings = base.replace(data_dir=data_dir.resolve(), chroma_host="")
     cards = load_valid_cards(settings)
     print(f"{len(cards)} cards, embedder {settings.embedder}; building ...", file=sys.stderr)
     searcher, ours_build, _ = build_ours(settings)

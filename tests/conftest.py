@@ -1,4 +1,11 @@
-"""Shared fixtures: no network beyond loopback, data dirs under tmp_path, the shipped cards."""
+"""Shared fixtures: no network beyond loopback, data dirs under tmp_path, the shipped cards, one real
+index of the shipped handbook per session, in-process command lines.
+
+Helpers used by several packages live in ``tests/support`` (test-only) and ``reliability`` (shared with
+the reliability report): ``reliability.data.settings_for`` (Settings of a data and a cards dir),
+``reliability.procs.cli_env`` / ``run_module`` (subprocess environment and runs),
+``reliability.browser.BrowserSession``, ``reliability.servers.ChromaServer`` / ``StreamlitServer``.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +17,12 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_CARDS = REPO_ROOT / "playbook" / "cards"
-SHARED_DIR = REPO_ROOT.parent / "shared"
+from common.env import apply_process_defaults
+from tests.support.cli import CliResult, invoke_main
+from tests.support.paths import SHIPPED_CARDS
 
-# Offline everywhere: no hub downloads, no telemetry.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# Offline everywhere: no hub downloads, no telemetry; no setting leaks in from the shell.
+apply_process_defaults()
 for _name in list(os.environ):
     if _name.startswith("PLAYBOOK_"):
         del os.environ[_name]
@@ -68,15 +73,93 @@ def cards_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Build Settings with data dir under tmp_path; extra env vars as keyword arguments."""
-    from settings import load_settings
+def app_env(monkeypatch: pytest.MonkeyPatch):
+    """Point the process environment (what the app under AppTest and ``load_settings()`` read) at a data
+    dir and a cards dir - ``app_env(settings, **env)`` or ``app_env(data_dir, cards_dir, **env)`` - with
+    extra variables as keywords; every other PLAYBOOK_* variable is unset. Returns ``load_settings()``.
+    The maintainer-login limits are reset before and after the test."""
+    from settings import Settings, load_settings
+    from ui import auth
 
-    def factory(cards: Path | None = None, **env: str):
-        monkeypatch.setenv("PLAYBOOK_DATA_DIR", str(tmp_path / "data"))
+    auth.reset_limits()
+
+    def apply(where, cards_dir: Path | None = None, **env: object):
+        data_dir, cards = (where.data_dir, where.cards_dir) if isinstance(where, Settings) else (where, cards_dir)
+        for name in list(os.environ):
+            if name.startswith("PLAYBOOK_"):
+                monkeypatch.delenv(name)
+        monkeypatch.setenv("PLAYBOOK_DATA_DIR", str(data_dir))
         monkeypatch.setenv("PLAYBOOK_CARDS_DIR", str(cards or SHIPPED_CARDS))
         for key, value in env.items():
-            monkeypatch.setenv(key, value)
+            monkeypatch.setenv(key, str(value))
         return load_settings()
 
-    return factory
+    yield apply
+    auth.reset_limits()
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, app_env):
+    """``make_settings(cards=None, **env)``: the environment pointed at a data dir under tmp_path and
+    ``cards`` (default the shipped cards), extra variables as keywords; returns ``load_settings()``."""
+    return lambda cards=None, **env: app_env(tmp_path / "data", cards, **env)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium (Playwright), one per test module; skips when /usr/bin/chromium is missing."""
+    from reliability.browser import CHROMIUM, chromium
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (run `make browser`)")
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory):
+    """Settings of a real index (Chroma + the default embedder) of the shipped handbook, built once per
+    test session and shared by every package's tests: read-only use (copy its data dir to write)."""
+    from index.api import rebuild
+    from reliability.data import settings_for
+
+    root = tmp_path_factory.mktemp("shipped-index")
+    cards = root / "cards"
+    shutil.copytree(SHIPPED_CARDS, cards)
+    settings = settings_for(root / "data", cards)
+    rebuild(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def shipped_searcher(shipped_index):
+    """A searcher of ``shipped_index``, shared by the session."""
+    from index.api import open_searcher
+
+    searcher = open_searcher(shipped_index)
+    yield searcher
+    searcher.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_cards() -> dict:
+    """The shipped cards by id, as the loader reads them."""
+    from playbook.loader import load_cards
+
+    return {c.id: c for c in load_cards(SHIPPED_CARDS)}
+
+
+@pytest.fixture
+def invoke_cli(monkeypatch: pytest.MonkeyPatch):
+    """Run a command line in-process: ``invoke_cli(main, *args, env={...})`` -> CliResult(returncode,
+    stdout, stderr). The environment holds no PLAYBOOK_* variable but those given."""
+
+    def invoke(main, *args: str, env: dict | None = None) -> CliResult:
+        for name in list(os.environ):
+            if name.startswith("PLAYBOOK_"):
+                monkeypatch.delenv(name)
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, str(value))
+        return invoke_main(main, list(args))
+
+    return invoke

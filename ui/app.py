@@ -2,22 +2,19 @@
 
 Four pages: 问答 (chat), 播前方案 (plan), 手册 (handbook), 维护 (maintain). This file is the frame
 around them (page config, navigation, the answer mode in the sidebar); each page is a script under
-``ui/views/``.
+``ui/views/``. The project is installed into the environment (``make setup``), so ``ui`` imports as is.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+import streamlit as st
 
-import streamlit as st  # noqa: E402
+from common.env import apply_process_defaults
+from ui import core
 
-from ui import core  # noqa: E402
-
+apply_process_defaults()
 st.set_page_config(page_title="操盘手手册助手", page_icon=str(Path(__file__).resolve().parent / "static" / "favicon.png"), layout="centered")
 
 PAGES = [

@@ -1,7 +1,7 @@
-"""Shared pieces of the Streamlit app: settings, the cached index and store, safe Markdown, cards.
+"""Shared pieces of the Streamlit app: settings, the cached index and store, safe Markdown, labels, cards.
 
-The UI stays thin: answers, plans and search come from ``assistant`` and ``index``; conversations
-and feedback are stored by ``assistant.conversations``. This module only renders and caches.
+The UI stays thin: answers, plans, search and storage are reached through :mod:`ui.backend`; this
+module only renders, caches and names things (the handbook's stages, forces and topics).
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from playbook.models import STAGE_NAMES
+from playbook.models import STAGE_NAMES, STAGES
 from playbook.taxonomy import FORCE_NAMES, load_topics
 from settings import Settings, SettingsError, load_settings
+from ui import backend
+
+__all__ = ["FORCE_NAMES", "STAGES", "STAGE_NAMES", "load_topics"]  # labels the pages use
 
 UI_DIR = Path(__file__).resolve().parent
 
@@ -40,9 +43,7 @@ def _settings_key(s: Settings) -> tuple:
 
 @st.cache_resource(show_spinner=False)
 def _searcher_for(key: tuple, _settings: Settings):
-    from index.api import ensure_index
-
-    return ensure_index(_settings)
+    return backend.open_index(_settings)
 
 
 def searcher(s: Settings, *, fatal: bool = True):
@@ -50,7 +51,7 @@ def searcher(s: Settings, *, fatal: bool = True):
     try:
         with st.spinner("正在加载手册索引……第一次使用会先建立索引，需要一两分钟。"):
             return _searcher_for(_settings_key(s), s)
-    except Exception as exc:  # the index package's errors carry a clear message
+    except Exception as exc:  # noqa: BLE001 - the index package's errors carry a clear message
         show_index_error(exc)
         if fatal:
             st.stop()
@@ -75,9 +76,7 @@ def drop_searcher_cache() -> None:
 
 @st.cache_resource(show_spinner=False)
 def _chat_model_for(key: tuple, _settings: Settings):
-    from assistant.llm import build_chat_model
-
-    return build_chat_model(_settings)
+    return backend.build_chat_model(_settings)
 
 
 def chat_model(s: Settings):
@@ -97,9 +96,7 @@ def chat_model(s: Settings):
 
 @st.cache_resource(show_spinner=False)
 def _store_for(data_dir: str):
-    from assistant.conversations import ConversationStore
-
-    return ConversationStore(Path(data_dir))
+    return backend.conversation_store(Path(data_dir))
 
 
 def store(s: Settings):
@@ -194,7 +191,7 @@ def card_meta_line(card) -> str:
     return " · ".join(parts)
 
 
-def render_card(card, *, searcher_obj=None, link_key: str = "") -> None:
+def render_card(card, *, searcher_obj=None) -> None:
     """The whole card: title, meta, summary, body; related cards as a list of titles."""
     st.markdown(f"### {safe_markdown(card.title)}")
     st.caption(card_meta_line(card))

@@ -6,6 +6,15 @@ from assistant.plan.inputs import PlanInputs, Product, load_plan_inputs, parse_p
 from assistant.plan.render import plan_markdown
 
 __all__ = [
-    "SECTION_KEYS", "build_plan", "ICS_MIME", "ics_filename", "plan_ics", "PlanInputs", "Product",
-    "load_plan_inputs", "parse_plan_inputs", "read_plan_file", "plan_markdown",
+    "ICS_MIME",
+    "SECTION_KEYS",
+    "PlanInputs",
+    "Product",
+    "build_plan",
+    "ics_filename",
+    "load_plan_inputs",
+    "parse_plan_inputs",
+    "plan_ics",
+    "plan_markdown",
+    "read_plan_file",
 ]

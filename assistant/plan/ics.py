@@ -47,7 +47,7 @@ def plan_ics(plan: Plan, now: dt.datetime | None = None) -> str:
     stamp = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     streamer = plan.inputs["streamer"]
     start = dt.datetime.fromisoformat(plan.inputs["broadcast_at"])
-    minutes = int(round(float(plan.inputs["duration_hours"]) * 60))
+    minutes = round(float(plan.inputs["duration_hours"]) * 60)
     seed = f"{streamer}|{plan.inputs['broadcast_at']}"
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{escape_text(streamer + ' 直播预热排期')}"]

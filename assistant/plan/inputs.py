@@ -18,10 +18,11 @@ from typing import Any, Mapping
 
 import yaml
 
+from playbook.plan_material import PLAN_STAGES as STAGES
+
 from assistant.errors import PlanInputError
 from assistant.text import clean_text
 
-STAGES = ("cold-start", "growth", "plateau", "big-event")
 STAGE_NAMES = {"cold-start": "冷启动（起号期）", "growth": "成长期", "plateau": "瓶颈期（平台期）", "big-event": "大场/活动节点"}
 REQUIRED = ("streamer", "category", "followers", "stage", "broadcast_at", "duration_hours", "target_gmv")
 OPTIONAL = ("ad_budget", "products")
@@ -58,7 +59,7 @@ class PlanInputs:
 
     @property
     def minutes(self) -> int:
-        return int(round(self.duration_hours * 60))
+        return round(self.duration_hours * 60)
 
     @property
     def end_at(self) -> dt.datetime:

@@ -6,6 +6,7 @@ choice is stable and a maintainer can move material to another card without touc
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from playbook.models import Card
@@ -45,3 +46,17 @@ def first_material(cards: Mapping[str, Card], kind: str) -> tuple[Card | None, A
 def cards_with_topics(cards: Mapping[str, Card], topics: Iterable[str]) -> list[Card]:
     wanted = set(topics)
     return sorted((c for c in cards.values() if wanted & set(c.topics)), key=lambda c: c.id)
+
+
+def cards_from_disk(cards_dir: Path) -> tuple[dict[str, Card], int]:
+    """The valid cards of a folder by id, and how many problems the others have (plans use what is valid)."""
+    from playbook.errors import PlaybookError
+    from playbook.loader import check_cards
+
+    from assistant.errors import AssistantError
+
+    try:
+        result = check_cards(cards_dir)
+    except PlaybookError as exc:  # no cards folder: a runtime failure for the one planning (exit 1)
+        raise AssistantError(str(exc)) from None
+    return {c.id: c for c in result.cards}, len(result.problems)

@@ -10,8 +10,8 @@ import re
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.citations import strip_delimiters
-from assistant.llm import LLMError, complete
+from assistant.answer.citations import strip_delimiters
+from assistant.answer.llm import LLMError, complete
 from assistant.text import clean_text
 from assistant.types import Plan
 

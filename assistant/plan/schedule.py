@@ -35,7 +35,7 @@ def tile_blocks(start: dt.datetime, minutes: int, blocks: list[dict]) -> list[tu
     acc = 0.0
     for block in blocks[:-1]:
         acc += float(block["share"]) / total
-        bounds.append(int(round(acc * minutes)))
+        bounds.append(round(acc * minutes))
     bounds.append(minutes)
     out: list[tuple[dt.datetime, dt.datetime, dict]] = []
     for i, block in enumerate(blocks):
@@ -150,7 +150,7 @@ def lead_minutes(task: str) -> int | None:
         return None
     value = _cn_number(match.group(1)) + (0.5 if match.group(2) else 0)
     unit = match.group(3)
-    return int(round(value * 60)) if unit in ("小时", "钟头") else int(round(value))
+    return round(value * 60) if unit in ("小时", "钟头") else round(value)
 
 
 def happens_after_start(task: str) -> bool:

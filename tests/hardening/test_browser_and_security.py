@@ -8,21 +8,20 @@ import json
 import re
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.hardening import harness
+from reliability.data import copy_data, QUESTIONS
+from reliability.fake_llm import FakeLLM, llm_env
+from reliability.hostile_inputs import HOSTILE_QUESTIONS
+from reliability.browser import CHAT_BOX, BrowserSession
+from reliability.procs import cli_env, PY, REPO_ROOT, run_module
+from reliability.servers import listening_addresses, StreamlitServer
 
 KEY = "sk-HARDENING-KEY-7f3a9c1e5d"
 ADMIN = "HARDENING-ADMIN-PW-4b8d2f"
 SECRETS = (KEY, ADMIN, KEY[3:], ADMIN[:12])
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-WAIT_MS = 120_000
-CHAT_BOX = "输入你的问题……"
 
 
 def leaked(text: str) -> list[str]:
@@ -34,78 +33,27 @@ def leaked(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def llm():
-    with harness.FakeLLM("ok", reply="开播前三天发第一条预热视频 [1]，开播当天发倒计时视频 [1]。") as fake:
+    with FakeLLM("ok", reply="开播前三天发第一条预热视频 [1]，开播当天发倒计时视频 [1]。") as fake:
         yield fake
 
 
 @pytest.fixture(scope="module")
 def app_server(hx_index, llm, tmp_path_factory):
     root = tmp_path_factory.mktemp("app-server")
-    data = harness.copy_data(hx_index.data_dir, root / "data")
-    env = harness.cli_env(data, hx_index.cards_dir, PLAYBOOK_ADMIN_PASSWORD=ADMIN,
-                          **harness.llm_env(llm.base_url, timeout=5, key=KEY))
-    server = harness.StreamlitServer(env, root / "streamlit.log")  # no --server.address: the config decides
-    server.start()
-    try:
+    data = copy_data(hx_index.data_dir, root / "data")
+    env = cli_env(data, hx_index.cards_dir, PLAYBOOK_ADMIN_PASSWORD=ADMIN,
+                          **llm_env(llm.base_url, timeout=5, key=KEY))
+    with StreamlitServer(env, root / "streamlit.log") as server:  # no --server.address: the config decides
         yield server
-    finally:
-        server.stop()
-        harness.kill_tree(server.proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (run `make browser`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-class Session:
-    """One browser context (one Streamlit session), recording every request that leaves the app."""
-
-    def __init__(self, browser, base: str):
-        self.base = base
-        self.context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
-        self.context.set_default_timeout(WAIT_MS)
-        self.page = self.context.new_page()
-        self.outside: list[str] = []
-        self.page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:", "about:")) else self.outside.append(r.url))
-
-    def open(self, path: str = "/") -> "Session":
-        self.page.goto(self.base + path)
-        return self
-
-    def settle(self) -> None:
-        self.page.wait_for_function("() => !document.querySelector('[data-testid^=\"stStatusWidgetRunning\"]')")
-        self.page.wait_for_timeout(300)
-
-    def send(self, question: str) -> None:
-        box = self.page.get_by_placeholder(CHAT_BOX)
-        box.wait_for()
-        box.fill(question)
-        box.press("Enter")
-
-    def answers(self):
-        return self.page.locator('[data-testid="stChatMessage"]')
-
-    def close(self) -> None:
-        self.context.close()
 
 
 # --- listening address ------------------------------------------------------------------------------
 
 
 def test_app_listens_on_loopback_only(app_server):
-    config = (harness.REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    config = (REPO_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert re.search(r'^\s*address\s*=\s*"127\.0\.0\.1"', config, re.M), config
-    assert harness.listening_addresses(app_server.port) == {"127.0.0.1"}
+    assert listening_addresses(app_server.port) == {"127.0.0.1"}
     # not reachable on the machine's other addresses
     try:
         others = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=5).stdout.split()
@@ -115,7 +63,7 @@ def test_app_listens_on_loopback_only(app_server):
     for address in others:  # (from a subprocess: the tests' own guard only lets loopback through)
         if address.startswith("127.") or ":" in address:
             continue
-        out = subprocess.run([harness.PY, "-c", probe, address, str(app_server.port)], capture_output=True, text=True,
+        out = subprocess.run([PY, "-c", probe, address, str(app_server.port)], capture_output=True, text=True,
                              timeout=30).stdout.strip()
         assert out != "0", f"the app answers on {address}:{app_server.port}"
 
@@ -126,8 +74,8 @@ def test_app_listens_on_loopback_only(app_server):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_three_browser_sessions_ask_at_once(browser, app_server):
-    questions = harness.QUESTIONS[:3]
-    sessions = [Session(browser, app_server.base).open() for _ in questions]
+    questions = QUESTIONS[:3]
+    sessions = [BrowserSession(browser, app_server.base).open() for _ in questions]
     try:
         for s in sessions:
             s.page.get_by_placeholder(CHAT_BOX).wait_for()
@@ -139,7 +87,7 @@ def test_three_browser_sessions_ask_at_once(browser, app_server):
             s.page.get_by_text("来源（").first.wait_for()
             took.append(time.monotonic() - t0)
             s.settle()
-            messages = s.answers()
+            messages = s.messages()
             assert messages.count() == 2
             assert q in messages.nth(0).inner_text()
             assert re.search(r"\[\d+\]", messages.nth(1).inner_text()), messages.nth(1).inner_text()
@@ -156,11 +104,11 @@ def test_three_browser_sessions_ask_at_once(browser, app_server):
 
 @pytest.mark.browser
 def test_hostile_question_in_the_browser_loads_and_runs_nothing(browser, app_server):
-    s = Session(browser, app_server.base).open()
+    s = BrowserSession(browser, app_server.base).open()
     try:
         s.page.evaluate("() => { window.__pwned = 0; }")
         for name in ("markdown image", "html img", "html script"):
-            s.send(harness.HOSTILE_QUESTIONS[name])
+            s.send(HOSTILE_QUESTIONS[name])
             s.page.get_by_text("来源（").nth(["markdown image", "html img", "html script"].index(name)).wait_for()
             s.settle()
         srcs = s.page.locator("img").evaluate_all("els => els.map(e => e.getAttribute('src') || '')")
@@ -178,14 +126,14 @@ def test_hostile_question_in_the_browser_loads_and_runs_nothing(browser, app_ser
 
 @pytest.mark.browser
 def test_no_secret_in_pages_or_exports_even_when_the_provider_echoes_the_key(browser, app_server, llm, tmp_path):
-    s = Session(browser, app_server.base).open()
+    s = BrowserSession(browser, app_server.base).open()
     files: dict[str, str] = {}
     try:
         llm.mode = "echo401"  # the provider answers 401 with the key in its message
-        s.send(harness.QUESTIONS[1])
+        s.send(QUESTIONS[1])
         s.page.get_by_text("来源（").first.wait_for()
         s.settle()
-        assert "离线" in s.answers().nth(1).inner_text()
+        assert "离线" in s.messages().nth(1).inner_text()
         assert not leaked(s.page.content())
         for label in ("Markdown", "JSON"):
             with s.page.expect_download() as info:
@@ -219,7 +167,7 @@ def test_no_secret_in_pages_or_exports_even_when_the_provider_echoes_the_key(bro
 
 @pytest.mark.browser
 def test_maintainer_login_in_the_browser_is_rate_limited_and_never_shows_the_password(browser, app_server):
-    s = Session(browser, app_server.base).open("/maintain")
+    s = BrowserSession(browser, app_server.base).open("/maintain")
     try:
         page = s.page
         page.get_by_label("管理员密码").wait_for()
@@ -239,7 +187,7 @@ def test_maintainer_login_in_the_browser_is_rate_limited_and_never_shows_the_pas
         s.settle()
         assert not leaked(page.content())
         # another browser session is not logged in by this one
-        other = Session(s.page.context.browser, app_server.base).open("/maintain")
+        other = BrowserSession(s.page.context.browser, app_server.base).open("/maintain")
         try:
             other.page.get_by_label("管理员密码").wait_for()
             assert other.page.get_by_role("button", name="重建索引").count() == 0
@@ -249,8 +197,27 @@ def test_maintainer_login_in_the_browser_is_rate_limited_and_never_shows_the_pas
         s.close()
 
 
-def test_zz_server_log_holds_no_secret(app_server):
-    """Last in the module: everything above ran against this server."""
+@pytest.mark.browser
+def test_server_log_holds_no_secret(browser, app_server, llm):
+    """The server's log after it handled both secrets itself (whatever ran before): the provider
+    echoes the key back in an error, and the maintainer logs in with the password."""
+    s = BrowserSession(browser, app_server.base).open()
+    sent = len(llm.requests)
+    try:
+        llm.mode = "echo401"
+        s.send(QUESTIONS[2])
+        s.page.get_by_text("来源（").first.wait_for()
+        s.settle()
+        s.open("/maintain")
+        s.page.get_by_label("管理员密码").fill(ADMIN)
+        s.page.get_by_role("button", name="登录").click()
+        s.page.get_by_role("button", name="重建索引").wait_for()
+        s.settle()
+    finally:
+        llm.mode = "ok"
+        s.close()
+    # both secrets really went through the server (so the check below means something)
+    assert any(r["headers"].get("authorization") == f"Bearer {KEY}" for r in llm.requests[sent:])
     log = app_server.log_text()
     assert log.strip(), "no server output captured"
     assert not leaked(log), [line for line in log.splitlines() if leaked(line)][:3]
@@ -263,23 +230,23 @@ def test_cli_output_holds_no_secret(hx_index, tmp_path):
     plan = tmp_path / "plan.yaml"
     plan.write_text("streamer: 豆芽\ncategory: 女装\nfollowers: 4500000\nstage: plateau\nbroadcast_at: 2026-12-09T19:00\n"
                     "duration_hours: 4\ntarget_gmv: 10000000\n", encoding="utf-8")
-    data = harness.copy_data(hx_index.data_dir, tmp_path / "data")
+    data = copy_data(hx_index.data_dir, tmp_path / "data")
     outputs = {}
-    with harness.FakeLLM("echo401") as fake:
-        env = harness.cli_env(data, hx_index.cards_dir, PLAYBOOK_ADMIN_PASSWORD=ADMIN, **harness.llm_env(fake.base_url, 3, KEY))
+    with FakeLLM("echo401") as fake:
+        env = cli_env(data, hx_index.cards_dir, PLAYBOOK_ADMIN_PASSWORD=ADMIN, **llm_env(fake.base_url, 3, KEY))
         commands = {
-            "ask": ("assistant", ["ask", harness.QUESTIONS[0]]),
+            "ask": ("assistant", ["ask", QUESTIONS[0]]),
             "plan": ("assistant", ["plan", "--input", str(plan), "--format", "md"]),
             "status": ("index", ["status", "--json"]),
             "rebuild": ("index", ["rebuild", "--json"]),
             "check": ("playbook", ["check"]),
         }
         for name, (module, args) in commands.items():
-            proc = harness.run_module(module, args, env, timeout=180)
+            proc = run_module(module, args, env, timeout=180)
             outputs[name] = proc.stdout + proc.stderr
             assert proc.returncode == 0, (name, proc.stderr)
         # a bad setting next to the secrets: the message names the variable, not the secrets
-        proc = harness.run_module("assistant", ["ask", "福袋"], dict(env, PLAYBOOK_LLM_TIMEOUT="soon"), timeout=60)
+        proc = run_module("assistant", ["ask", "福袋"], dict(env, PLAYBOOK_LLM_TIMEOUT="soon"), timeout=60)
         assert proc.returncode == 2 and "PLAYBOOK_LLM_TIMEOUT" in proc.stderr
         outputs["bad setting"] = proc.stdout + proc.stderr
         assert any(r["headers"].get("authorization") == f"Bearer {KEY}" for r in fake.requests)
@@ -293,7 +260,7 @@ def test_cli_output_holds_no_secret(hx_index, tmp_path):
 
 def maintain(settings, app_env, **env) -> AppTest:
     app_env(settings, **env)
-    at = AppTest.from_file(str(harness.REPO_ROOT / "ui" / "app.py"), default_timeout=90).run()
+    at = AppTest.from_file(str(REPO_ROOT / "ui" / "app.py"), default_timeout=90).run()
     at.switch_page("views/maintain.py").run()
     assert not at.exception
     return at
@@ -301,7 +268,7 @@ def maintain(settings, app_env, **env) -> AppTest:
 
 def login(at: AppTest, password: str) -> AppTest:
     at.text_input(key="admin_password_input").input(password)
-    [b for b in at.button if b.label == "登录"][0].click()
+    next(b for b in at.button if b.label == "登录").click()
     at.run()
     assert not at.exception
     return at
@@ -342,13 +309,17 @@ def test_maintain_is_off_without_a_password_and_no_other_page_reindexes(isolated
     from ui import auth
 
     assert not auth.password_matches("", "")
-    # Only the maintain page can start a rebuild, and only past the login gate.
-    callers = []
-    for path in (harness.REPO_ROOT / "ui").rglob("*.py"):
+    # Only the maintain page can start a rebuild (through ui.backend.reindex), and only past the login gate.
+    index_rebuilds, reindex_calls = [], []
+    for path in sorted((REPO_ROOT / "ui").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
-        if re.search(r"\brebuild\(", text) or "rebuild_index" in text:
-            callers.append(path.relative_to(harness.REPO_ROOT).as_posix())
-    assert callers == ["ui/views/maintain.py"], callers
-    text = (harness.REPO_ROOT / "ui" / "views" / "maintain.py").read_text(encoding="utf-8")
+        name = path.relative_to(REPO_ROOT).as_posix()
+        if re.search(r"import rebuild\b|\brebuild\(|rebuild_index", text):
+            index_rebuilds.append(name)
+        if re.search(r"\breindex\(", text) and not re.search(r"^def reindex\(", text, re.M):
+            reindex_calls.append(name)
+    assert index_rebuilds == ["ui/backend.py"], index_rebuilds  # the one way from the UI to the index's rebuild
+    assert reindex_calls == ["ui/views/maintain.py"], reindex_calls
+    text = (REPO_ROOT / "ui" / "views" / "maintain.py").read_text(encoding="utf-8")
     gate = text.index("if not st.session_state.get(LOGGED_IN)")
     assert all(m.start() > gate for m in re.finditer(r"^_rebuild\(", text, re.M))

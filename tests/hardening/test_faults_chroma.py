@@ -10,22 +10,19 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.hardening import harness
+from reliability.data import QUESTIONS, settings_for
+from reliability.procs import cli_env, no_traceback, REPO_ROOT, run_module, wait_until
+from reliability.servers import CHROMA, ChromaServer
 
-pytestmark = [pytest.mark.server, pytest.mark.skipif(not harness.CHROMA.exists(), reason="the chroma CLI is not installed")]
-QUESTION = harness.QUESTIONS[0]
+pytestmark = [pytest.mark.server, pytest.mark.skipif(not CHROMA.exists(), reason="the chroma CLI is not installed")]
+QUESTION = QUESTIONS[0]
 
 
 @pytest.fixture(scope="module")
 def chroma(tmp_path_factory):
     root = tmp_path_factory.mktemp("chroma")
-    server = harness.ChromaServer(root / "db")
-    server.start()
-    try:
+    with ChromaServer(root / "db") as server:
         yield server
-    finally:
-        server.stop()
-        harness.kill_tree(server.proc)
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +33,18 @@ def server_index(chroma, hx_index, tmp_path_factory):
     root = tmp_path_factory.mktemp("chroma-index")
     cards = root / "cards"
     shutil.copytree(hx_index.cards_dir, cards)
-    settings = harness.settings_for(root / "data", cards, chroma_host="127.0.0.1", chroma_port=chroma.port)
+    settings = settings_for(root / "data", cards, chroma_host="127.0.0.1", chroma_port=chroma.port)
     rebuild(settings)
     return settings
 
 
 def env_of(settings) -> dict:
-    return harness.cli_env(settings.data_dir, settings.cards_dir, PLAYBOOK_CHROMA_HOST=settings.chroma_host,
+    return cli_env(settings.data_dir, settings.cards_dir, PLAYBOOK_CHROMA_HOST=settings.chroma_host,
                            PLAYBOOK_CHROMA_PORT=settings.chroma_port)
 
 
 def search_json(env) -> list:
-    proc = harness.run_module("index", ["search", QUESTION, "--k", "3", "--json"], env, timeout=120)
+    proc = run_module("index", ["search", QUESTION, "--k", "3", "--json"], env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return [(r["card_id"], r["score"]) for r in json.loads(proc.stdout)["results"]]
 
@@ -56,7 +53,7 @@ def assert_names_the_server(proc, chroma) -> None:
     assert proc.returncode == 1, (proc.returncode, proc.stdout, proc.stderr)
     assert proc.stderr.startswith("error: "), proc.stderr
     assert chroma.address in proc.stderr and "not reachable" in proc.stderr, proc.stderr
-    assert harness.no_traceback(proc.stdout, proc.stderr)
+    assert no_traceback(proc.stdout, proc.stderr)
 
 
 def test_cli_while_the_server_is_down_and_after_it_is_back(chroma, server_index):
@@ -68,7 +65,7 @@ def test_cli_while_the_server_is_down_and_after_it_is_back(chroma, server_index)
         for module, args in (("index", ["search", QUESTION, "--json"]), ("index", ["status", "--json"]),
                              ("index", ["rebuild"]), ("assistant", ["ask", QUESTION, "--json"])):
             t = time.monotonic()
-            proc = harness.run_module(module, args, env, timeout=120)
+            proc = run_module(module, args, env, timeout=120)
             assert_names_the_server(proc, chroma)
             assert time.monotonic() - t < 60  # no endless retrying
     finally:
@@ -92,7 +89,7 @@ def test_app_and_searcher_while_the_server_is_down_and_after_it_is_back(chroma, 
     from index.errors import StoreUnavailableError
 
     app_env(server_index, PLAYBOOK_CHROMA_HOST="127.0.0.1", PLAYBOOK_CHROMA_PORT=str(chroma.port))
-    at = AppTest.from_file(str(harness.REPO_ROOT / "ui" / "app.py"), default_timeout=90).run()
+    at = AppTest.from_file(str(REPO_ROOT / "ui" / "app.py"), default_timeout=90).run()
     ask(at)
     assert len(at.chat_message) == 2 and "[1]" in at.chat_message[1].markdown[0].value
     long_lived = open_searcher(server_index)
@@ -108,9 +105,9 @@ def test_app_and_searcher_while_the_server_is_down_and_after_it_is_back(chroma, 
         assert not any("Traceback" in e for e in errors)
         # a fresh session (nothing cached for this data dir) on a server that is down
         fresh_data = tmp_path / "fresh-data"
-        app_env(harness.settings_for(fresh_data, server_index.cards_dir), PLAYBOOK_CHROMA_HOST="127.0.0.1",
+        app_env(settings_for(fresh_data, server_index.cards_dir), PLAYBOOK_CHROMA_HOST="127.0.0.1",
                 PLAYBOOK_CHROMA_PORT=str(chroma.port))
-        fresh = AppTest.from_file(str(harness.REPO_ROOT / "ui" / "app.py"), default_timeout=90).run()
+        fresh = AppTest.from_file(str(REPO_ROOT / "ui" / "app.py"), default_timeout=90).run()
         assert not fresh.exception, [e.value for e in fresh.exception]
         fresh.switch_page("views/handbook.py").run()
         assert not fresh.exception
@@ -119,7 +116,7 @@ def test_app_and_searcher_while_the_server_is_down_and_after_it_is_back(chroma, 
         chroma.start()
 
     # back: the same long-lived searcher and the same app session answer again, no restart
-    assert harness.wait_until(lambda: bool(long_lived.search(QUESTION, k=3)), 30, 0.5)
+    assert wait_until(lambda: bool(long_lived.search(QUESTION, k=3)), 30, 0.5)
     app_env(server_index, PLAYBOOK_CHROMA_HOST="127.0.0.1", PLAYBOOK_CHROMA_PORT=str(chroma.port))
     ask(at, "引流款和利润款的比例怎么定？")
     last = at.chat_message[-1]

@@ -4,7 +4,6 @@ raw HTML or loads anything from outside."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import resource
 import subprocess
@@ -13,7 +12,11 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.hardening import harness
+from reliability.data import copy_data, settings_for, SHIPPED_CARDS
+from reliability.hostile_inputs import APP_HOSTILE, EVIL, HOSTILE_QUESTIONS, PLAN_CASES, unsafe_in
+from tests.support.cli import cited
+from reliability.procs import cli_env, no_traceback, PY, REPO_ROOT, run_module
+import itertools
 
 FAST = 2.0  # seconds, offline, per question or plan
 
@@ -28,12 +31,12 @@ def searcher(hx_index):
     s.close()
 
 
-@pytest.mark.parametrize("name", list(harness.HOSTILE_QUESTIONS), ids=list(harness.HOSTILE_QUESTIONS))
+@pytest.mark.parametrize("name", list(HOSTILE_QUESTIONS), ids=list(HOSTILE_QUESTIONS))
 def test_hostile_question_is_answered_or_refused_clearly_and_fast(hx_index, searcher, name):
     from assistant.answer import answer_question
     from assistant.errors import InvalidQuestionError
 
-    question = harness.HOSTILE_QUESTIONS[name]
+    question = HOSTILE_QUESTIONS[name]
     t = time.monotonic()
     try:
         answer = answer_question(question, settings=hx_index, searcher=searcher)
@@ -49,10 +52,10 @@ def test_hostile_question_is_answered_or_refused_clearly_and_fast(hx_index, sear
     else:
         assert name not in ("empty", "whitespace", "only zero-width", "20,000 characters")
         assert answer.mode == "offline"
-        assert set(answer.cited()) <= {s.n for s in answer.sources}
+        assert cited(answer.answer) <= {s.n for s in answer.sources}
         assert "<script" not in answer.answer.lower() and "evil.example" not in answer.answer
         if name in ("prompt injection", "fake context"):
-            assert 99 not in answer.cited() and "PLAYBOOK_" not in answer.answer
+            assert 99 not in cited(answer.answer) and "PLAYBOOK_" not in answer.answer
     assert time.monotonic() - t < FAST
 
 
@@ -76,7 +79,7 @@ def test_hostile_questions_are_stored_and_exported_as_plain_text(tmp_path):
 
     store = ConversationStore(tmp_path / "data")
     cid = store.create()
-    sent = [q for q in harness.HOSTILE_QUESTIONS.values() if isinstance(q, str) and "\ud800" not in q]
+    sent = [q for q in HOSTILE_QUESTIONS.values() if isinstance(q, str) and "\ud800" not in q]
     for q in sent:
         store.add_message(cid, "user", q)
     assert [m.content for m in store.messages(cid)] == sent
@@ -85,13 +88,13 @@ def test_hostile_questions_are_stored_and_exported_as_plain_text(tmp_path):
 
 
 def test_cli_ask_refuses_a_20000_character_question_with_exit_2(hx_index):
-    env = harness.cli_env(hx_index.data_dir, hx_index.cards_dir)
-    proc = harness.run_module("assistant", ["ask", harness.HOSTILE_QUESTIONS["20,000 characters"], "--json"], env, timeout=120)
+    env = cli_env(hx_index.data_dir, hx_index.cards_dir)
+    proc = run_module("assistant", ["ask", HOSTILE_QUESTIONS["20,000 characters"], "--json"], env, timeout=120)
     assert proc.returncode == 2, proc.stderr
-    assert "2000" in proc.stderr and harness.no_traceback(proc.stderr) and not proc.stdout.strip()
-    proc = harness.run_module("assistant", ["ask", "  \u200b  ", "--json"], env, timeout=120)
+    assert "2000" in proc.stderr and no_traceback(proc.stderr) and not proc.stdout.strip()
+    proc = run_module("assistant", ["ask", "  \u200b  ", "--json"], env, timeout=120)
     assert proc.returncode == 2 and "空" in proc.stderr
-    proc = harness.run_module("assistant", ["ask", harness.HOSTILE_QUESTIONS["control characters"][3:], "--json"], env,
+    proc = run_module("assistant", ["ask", HOSTILE_QUESTIONS["control characters"][3:], "--json"], env,
                               timeout=120)  # (argv cannot carry NUL)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["sources"]
@@ -113,22 +116,22 @@ def rendered(at: AppTest) -> list[tuple[str, str]]:
 
 
 def assert_nothing_unsafe(at: AppTest, what: str) -> None:
-    bad = [(kind, value[:120], harness.unsafe_in(value)) for kind, value in rendered(at) if harness.unsafe_in(value)]
+    bad = [(kind, value[:120], unsafe_in(value)) for kind, value in rendered(at) if unsafe_in(value)]
     assert not bad, f"{what}: {bad}"
 
 
 @pytest.fixture
 def app(hx_index, app_env, tmp_path):
-    settings = harness.settings_for(harness.copy_data(hx_index.data_dir, tmp_path / "data"), hx_index.cards_dir)
+    settings = settings_for(copy_data(hx_index.data_dir, tmp_path / "data"), hx_index.cards_dir)
     app_env(settings)
-    at = AppTest.from_file(str(harness.REPO_ROOT / "ui" / "app.py"), default_timeout=90).run()
+    at = AppTest.from_file(str(REPO_ROOT / "ui" / "app.py"), default_timeout=90).run()
     assert not at.exception
     return at
 
 
-@pytest.mark.parametrize("name", harness.APP_HOSTILE)
+@pytest.mark.parametrize("name", APP_HOSTILE)
 def test_chat_renders_hostile_questions_inertly(app, name):
-    question = harness.HOSTILE_QUESTIONS[name]
+    question = HOSTILE_QUESTIONS[name]
     app.chat_input[0].set_value(question)
     t = time.monotonic()
     app.run()
@@ -144,7 +147,7 @@ def test_chat_limits_an_overlong_question_without_crashing(app):
     from settings import load_settings
 
     assert app.chat_input[0].proto.max_chars == 2000
-    app.chat_input[0].set_value(harness.HOSTILE_QUESTIONS["20,000 characters"])
+    app.chat_input[0].set_value(HOSTILE_QUESTIONS["20,000 characters"])
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     store = ConversationStore(load_settings().data_dir)
@@ -155,7 +158,7 @@ def test_chat_limits_an_overlong_question_without_crashing(app):
 def test_handbook_search_renders_a_hostile_query_inertly(app):
     app.switch_page("views/handbook.py").run()
     for name in ("markdown image", "html img", "html script"):
-        app.text_input(key="hb_query").input(harness.HOSTILE_QUESTIONS[name])
+        app.text_input(key="hb_query").input(HOSTILE_QUESTIONS[name])
         app.run()
         assert not app.exception
         assert_nothing_unsafe(app, name)
@@ -163,11 +166,11 @@ def test_handbook_search_renders_a_hostile_query_inertly(app):
 
 def test_plan_form_renders_hostile_names_inertly(app):
     app.switch_page("views/plan.py").run()
-    [b for b in app.button if b.label == "填入示例"][0].click()
+    next(b for b in app.button if b.label == "填入示例").click()
     app.run()
-    app.text_input(key="plan_streamer").input(f"![t]({harness.EVIL})<script>x()</script>")
+    app.text_input(key="plan_streamer").input(f"![t]({EVIL})<script>x()</script>")
     app.text_input(key="plan_category").input('<img src="//e.example/c.png">')
-    [b for b in app.button if b.label == "生成方案"][0].click()
+    next(b for b in app.button if b.label == "生成方案").click()
     app.run()
     assert not app.exception
     assert not app.error, [e.value for e in app.error]
@@ -175,53 +178,6 @@ def test_plan_form_renders_hostile_names_inertly(app):
 
 
 # --- plan inputs ---------------------------------------------------------------------------------
-
-BASE = dict(streamer="豆芽", category="女装", followers=4500000, stage="plateau", broadcast_at="2026-12-09T19:00",
-            duration_hours=4, target_gmv=10000000)
-PLAN_CASES = {
-    # accepted: the plan must keep every promise of the contract
-    "200 products in half an hour": (dict(BASE, duration_hours=0.5, products=[{"name": f"商品{i}", "price": 1 + i} for i in range(200)]), None),
-    "200 products in 12 hours": (dict(BASE, duration_hours=12, products=[{"name": f"商品{i}", "price": 1 + i * 37.3} for i in range(200)]), None),
-    "across midnight, new year": (dict(BASE, broadcast_at="2026-12-31T23:30", duration_hours=12), None),
-    "half an hour at 23:45": (dict(BASE, broadcast_at="2026-12-31T23:45", duration_hours=0.5, products=[{"name": "a", "price": 1}, {"name": "b", "price": 2}]), None),
-    "leap day at dawn": (dict(BASE, broadcast_at="2028-02-29T06:00"), None),
-    "first minute of 2000": (dict(BASE, broadcast_at="2000-01-01T00:00"), None),
-    "last minute of 2100": (dict(BASE, broadcast_at="2100-12-31T23:59", duration_hours=12), None),
-    "target a billionth of a yuan": (dict(BASE, target_gmv=1e-9), None),
-    "every maximum": (dict(BASE, target_gmv=100_000_000_000, followers=2_000_000_000, ad_budget=10_000_000_000), None),
-    "no followers": (dict(BASE, followers=0, stage="cold-start"), None),
-    "odd durations": (dict(BASE, duration_hours=7.77), None),
-    "budget a billion times the target": (dict(BASE, ad_budget=1e10, target_gmv=10), None),
-    "extreme prices": (dict(BASE, products=[{"name": "a", "price": 1e-9}, {"name": "b", "price": 1e7}]), None),
-    "hostile product names": (dict(BASE, products=[{"name": "<script>alert(1)</script>", "price": 9.9}, {"name": f"![x]({harness.EVIL})", "price": 11},
-                                                   {"name": "行\n换行", "price": 12}, {"name": "\u202e反向", "price": 13}]), None),
-    "datetime with a time zone": (dict(BASE, broadcast_at=dt.datetime(2026, 12, 9, 19, 0, tzinfo=dt.timezone.utc)), None),
-    # refused, naming the field
-    "201 products": (dict(BASE, products=[{"name": f"商品{i}", "price": 1} for i in range(201)]), "products"),
-    "100,000 products": (dict(BASE, products=[{"name": f"商品{i}", "price": 1} for i in range(100_000)]), "products"),
-    "NaN target": (dict(BASE, target_gmv=float("nan")), "target_gmv"),
-    "infinite followers": (dict(BASE, followers=float("inf")), "followers"),
-    "followers True": (dict(BASE, followers=True), "followers"),
-    "negative followers": (dict(BASE, followers=-1), "followers"),
-    "10^30 followers": (dict(BASE, followers=10 ** 30), "followers"),
-    "numbers as text": (dict(BASE, followers="4500000"), "followers"),
-    "date only": (dict(BASE, broadcast_at="2026-12-09"), "broadcast_at"),
-    "30 February": (dict(BASE, broadcast_at="2026-02-30T19:00"), "broadcast_at"),
-    "25 o'clock": (dict(BASE, broadcast_at="2026-12-09T25:00"), "broadcast_at"),
-    "year 9999": (dict(BASE, broadcast_at="9999-12-31T23:59"), "broadcast_at"),
-    "date as a number": (dict(BASE, broadcast_at=20261209), "broadcast_at"),
-    "stage as a list": (dict(BASE, stage=["growth"]), "stage"),
-    "streamer as a mapping": (dict(BASE, streamer={"a": 1}), "streamer"),
-    "a megabyte streamer": (dict(BASE, streamer="豆" * 1_000_000), "streamer"),
-    "products as text": (dict(BASE, products="羊绒大衣"), "products"),
-    "broken product items": (dict(BASE, products=[{"name": 1, "price": "9.9"}, "x", None, {"name": "y"}]), "products[0].name"),
-    "duplicate products": (dict(BASE, products=[{"name": "a", "price": 1}, {"name": "a", "price": 2}]), "products[1].name"),
-    "zero hours": (dict(BASE, duration_hours=0), "duration_hours"),
-    "1e308 hours": (dict(BASE, duration_hours=1e308), "duration_hours"),
-    "nothing": ({}, "streamer"),
-    "a list": (["a"], "(file)"),
-}
-
 
 def check_plan_contract(inputs, plan, cards) -> None:
     from assistant.plan import SECTION_KEYS, plan_ics, plan_markdown
@@ -231,7 +187,7 @@ def check_plan_contract(inputs, plan, cards) -> None:
     ros = data["run_of_show"]
     assert ros[0]["start"] == inputs.broadcast_at.strftime("%H:%M")
     assert ros[-1]["end"] == inputs.end_at.strftime("%H:%M")
-    assert all(a["end"] == b["start"] for a, b in zip(ros, ros[1:]))
+    assert all(a["end"] == b["start"] for a, b in itertools.pairwise(ros))
     placed = {p for b in ros for p in b["products"]}
     assert {p.name for p in inputs.products} <= placed
     assert all(d["date"] <= inputs.broadcast_at.date().isoformat() for d in data["warmup_schedule"])
@@ -244,7 +200,7 @@ def check_plan_contract(inputs, plan, cards) -> None:
 def shipped_cards():
     from playbook.loader import load_cards
 
-    return {c.id: c for c in load_cards(harness.SHIPPED_CARDS)}
+    return {c.id: c for c in load_cards(SHIPPED_CARDS)}
 
 
 @pytest.mark.parametrize("name", list(PLAN_CASES), ids=list(PLAN_CASES))
@@ -274,15 +230,15 @@ def test_plan_cli_rejects_a_yaml_alias_bomb_quickly(tmp_path):
     """A 1 KB YAML file whose `streamer` expands (by aliases) to 387 million strings."""
     levels = "abcdefghi"
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    lines += [f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]" for prev, cur in zip(levels, levels[1:])]
+    lines += [f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]" for prev, cur in itertools.pairwise(levels)]
     lines += ["streamer: *i", "category: 女装", "followers: 100", "stage: growth", "broadcast_at: 2026-12-09T19:00",
               "duration_hours: 2", "target_gmv: 10000"]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     t = time.monotonic()
     try:
-        proc = subprocess.run([harness.PY, "-m", "assistant", "plan", "--input", str(path)], cwd=harness.REPO_ROOT,
-                              env=harness.cli_env(), capture_output=True, text=True, timeout=60, preexec_fn=_limit_memory)
+        proc = subprocess.run([PY, "-m", "assistant", "plan", "--input", str(path)], cwd=REPO_ROOT,
+                              env=cli_env(), capture_output=True, text=True, timeout=60, preexec_fn=_limit_memory)
     except subprocess.TimeoutExpired:
         pytest.fail("`assistant plan` still busy after 60 s on a 1 KB input file")
     seconds = time.monotonic() - t
@@ -304,7 +260,7 @@ def test_plan_cli_refuses_hostile_files(tmp_path):
     for name, (content, field) in cases.items():
         path = tmp_path / f"{name}.yaml"
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-        proc = harness.run_module("assistant", ["plan", "--input", str(path)], harness.cli_env(), timeout=60)
+        proc = run_module("assistant", ["plan", "--input", str(path)], cli_env(), timeout=60)
         assert proc.returncode == 2, (name, proc.returncode, proc.stderr)
-        assert field in proc.stderr and harness.no_traceback(proc.stderr), (name, proc.stderr)
+        assert field in proc.stderr and no_traceback(proc.stderr), (name, proc.stderr)
         assert "pwned" not in proc.stdout

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from tests.hardening import harness
+from reliability.experiments.load import load_experiment
 
 
 @pytest.mark.slow
 def test_twenty_sessions_while_reindexing(isolated, record_property):
-    result = harness.load_experiment(isolated, sessions=20, min_questions=5)
+    result = load_experiment(isolated, sessions=20, min_questions=5)
     print(json.dumps(result, ensure_ascii=False))
     record_property("load", result)
     assert result["errors"] == [], result["errors"][:5]

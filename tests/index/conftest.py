@@ -1,15 +1,16 @@
-"""Fixtures of the index tests: small fixture cards, built indexes shared per module / session."""
+"""Fixtures of the index tests: the four small fixture cards, an index of them shared per module.
+
+The index of the whole shipped handbook is the session's ``shipped_index`` (tests/conftest.py)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from reliability.data import settings_for
 from settings import Settings
-
-from .index_helpers import SHIPPED_CARDS, settings_for, write_fixture_cards
+from tests.support.cards import write_fixture_cards
 
 
 @pytest.fixture
@@ -34,14 +35,8 @@ def built_small(tmp_path_factory) -> Settings:
     return settings
 
 
-@pytest.fixture(scope="session")
-def shipped_index(tmp_path_factory) -> Settings:
-    """The shipped handbook, indexed once per test session (read-only use)."""
-    from index.api import rebuild
+def run_cli(args: list[str], env: dict, timeout: float = 300):
+    """``python -m index ARGS`` as a real subprocess."""
+    from reliability.procs import run_module
 
-    root = tmp_path_factory.mktemp("shipped-index")
-    cards = root / "cards"
-    shutil.copytree(SHIPPED_CARDS, cards)
-    settings = settings_for(root / "data", cards)
-    rebuild(settings)
-    return settings
+    return run_module("index", args, env, timeout=timeout)

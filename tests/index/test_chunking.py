@@ -5,20 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from types import MappingProxyType
 
+import pytest
+
 from playbook.loader import check_cards
 from playbook.models import Card
 
 from index.chunking import MAX_CHARS, OVERVIEW_SECTION, chunk_card, split_long
 
-from .index_helpers import SHIPPED_CARDS
+from tests.support.paths import SHIPPED_CARDS
+
+pytestmark = pytest.mark.pure
 
 
 def make_card(body: str, **kw) -> Card:
-    fields = dict(
-        id="demo-card", title="演示卡片", topics=("live-rhythm",), stage="live", body=body, path=Path("demo.md"),
-        body_line=8, content_hash="h", summary="", keywords=(), questions=(), forces=("live-ops",),
-        plan=MappingProxyType({}),
-    )
+    fields = {
+        "id": "demo-card", "title": "演示卡片", "topics": ("live-rhythm",), "stage": "live", "body": body,
+        "path": Path("demo.md"), "body_line": 8, "content_hash": "h", "summary": "", "keywords": (), "questions": (),
+        "forces": ("live-ops",), "plan": MappingProxyType({}),
+    }
     fields.update(kw)
     return Card(**fields)
 

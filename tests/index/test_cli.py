@@ -1,4 +1,8 @@
-"""The `python -m index` command line: JSON shapes, exit codes, messages (real subprocesses)."""
+"""The `python -m index` command line: JSON shapes, exit codes, messages.
+
+The contract runs go through real subprocesses (``python -m index``); usage errors and failures run
+the same command line in-process (``invoke_cli``, ``index.cli.main``), which is what maps them to exit codes.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,15 @@ import time
 import pytest
 
 from index.api import rebuild
+from index.cli import main
+from reliability.data import settings_for
+from reliability.procs import cli_env
+from tests.index.conftest import run_cli
+from tests.support.paths import DEV_QUESTIONS
 
-from .index_helpers import DEV_QUESTIONS, cli_env, run_cli, settings_for
+
+def env_of(data_dir, cards_dir, **extra) -> dict:
+    return {"PLAYBOOK_DATA_DIR": str(data_dir), "PLAYBOOK_CARDS_DIR": str(cards_dir), **extra}
 
 CONTRACT_REBUILD = {"cards_added", "cards_changed", "cards_removed", "cards_unchanged", "chunks_embedded", "seconds"}
 
@@ -91,47 +102,47 @@ def test_invalid_cards_exit_2_and_index_unchanged(tmp_path, small_cards):
         ["eval", "/no/such/file.yaml"],
     ],
 )
-def test_bad_usage_exit_2(tmp_path, small_cards, args):
-    proc = run_cli(args, cli_env(tmp_path / "data", small_cards))
+def test_bad_usage_exit_2(tmp_path, small_cards, args, invoke_cli):
+    proc = invoke_cli(main, *args, env=env_of(tmp_path / "data", small_cards))
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     assert proc.stderr.strip()
     no_traceback(proc)
 
 
-def test_runtime_failures_exit_1_with_a_hint(tmp_path, small_cards):
-    env = cli_env(tmp_path / "data", small_cards)
+def test_runtime_failures_exit_1_with_a_hint(tmp_path, small_cards, invoke_cli):
+    env = env_of(tmp_path / "data", small_cards)
     for args in (["status", "--json"], ["search", "福袋"]):
-        proc = run_cli(args, env)
+        proc = invoke_cli(main, *args, env=env)
         assert proc.returncode == 1
         assert "python -m index rebuild" in proc.stderr
         no_traceback(proc)
     blocked = tmp_path / "a-file"
     blocked.write_text("x")
-    proc = run_cli(["rebuild"], cli_env(blocked / "data", small_cards))
+    proc = invoke_cli(main, "rebuild", env=env_of(blocked / "data", small_cards))
     assert proc.returncode == 1 and "cannot write the index" in proc.stderr
     no_traceback(proc)
-    proc = run_cli(["status"], cli_env(tmp_path / "data", small_cards, PLAYBOOK_CHROMA_PORT="abc"))
+    proc = invoke_cli(main, "status", env=env_of(tmp_path / "data", small_cards, PLAYBOOK_CHROMA_PORT="abc"))
     assert proc.returncode == 2 and "PLAYBOOK_CHROMA_PORT" in proc.stderr
 
 
-def test_missing_cards_dir_exit_2(tmp_path):
-    proc = run_cli(["rebuild"], cli_env(tmp_path / "data", tmp_path / "nope"))
+def test_missing_cards_dir_exit_2(tmp_path, invoke_cli):
+    proc = invoke_cli(main, "rebuild", env=env_of(tmp_path / "data", tmp_path / "nope"))
     assert proc.returncode == 2 and "does not exist" in proc.stderr
     no_traceback(proc)
 
 
-def test_ensure_builds_once(tmp_path, small_cards):
-    env = cli_env(tmp_path / "data", small_cards)
-    first = run_cli(["ensure", "--json"], env)
+def test_ensure_builds_once(tmp_path, small_cards, invoke_cli):
+    env = env_of(tmp_path / "data", small_cards)
+    first = invoke_cli(main, "ensure", "--json", env=env)
     assert first.returncode == 0, first.stderr
     assert last_json(first.stdout)["cards"] == 4
-    again = run_cli(["ensure"], env)
+    again = invoke_cli(main, "ensure", env=env)
     assert again.returncode == 0 and "index ready" in again.stdout
     assert "building" not in again.stderr
 
 
-def test_help_has_examples():
-    proc = run_cli(["--help"], cli_env("/tmp/unused", "/tmp/unused"))
+def test_help_has_examples(invoke_cli):
+    proc = invoke_cli(main, "--help")
     assert proc.returncode == 0 and "examples:" in proc.stdout and "python -m index search" in proc.stdout
 
 
@@ -158,17 +169,17 @@ def report_cards(env) -> int:
     return last_json(run_cli(["status", "--json"], env).stdout)["cards"]
 
 
-def test_eval_file_format_errors(tmp_path, small_cards):
+def test_eval_file_format_errors(tmp_path, small_cards, invoke_cli):
     settings = settings_for(tmp_path / "data", small_cards)
     rebuild(settings)
-    env = cli_env(tmp_path / "data", small_cards)
+    env = env_of(tmp_path / "data", small_cards)
     bad = tmp_path / "q.yaml"
     bad.write_text("questions:\n  - q: 只有问题\n", encoding="utf-8")
-    proc = run_cli(["eval", str(bad), "--json"], env)
+    proc = invoke_cli(main, "eval", str(bad), "--json", env=env)
     assert proc.returncode == 2 and "topics" in proc.stderr
     good = tmp_path / "good.yaml"
     good.write_text("questions:\n  - q: 福袋什么时候发\n    topics: [interaction]\n  - q: 退款\n    topics: [clips]\n", encoding="utf-8")
-    proc = run_cli(["eval", str(good), "--k", "1", "--json"], env)
+    proc = invoke_cli(main, "eval", str(good), "--k", "1", "--json", env=env)
     report = json.loads(proc.stdout)
     assert report["n"] == 2 and report["hit_at_k"] == 0.5 and report["mrr"] == 0.5
     assert report["misses"][0]["q"] == "退款" and report["misses"][0]["expected"] == ["clips"]

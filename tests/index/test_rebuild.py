@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import textwrap
 
 import pytest
+
+from index.api import (
+    EmbedderMismatchError,
+    IndexMissingError,
+    IndexWriteError,
+    SearchFilters,
+    ensure_index,
+    index_status,
+    open_searcher,
+    rebuild,
+)
+from index.store import KEEP_PREVIOUS, EmbeddedLayout
 from playbook.errors import CardsInvalidError
-
-from index.api import ensure_index, index_status, open_searcher, rebuild
-from index.errors import EmbedderMismatchError, IndexMissingError, IndexWriteError
-from index.store import EmbeddedLayout, KEEP_PREVIOUS
-from index.types import SearchFilters
-
-from .index_helpers import settings_for
+from reliability.data import settings_for
 
 MINILM = "sentence-transformers:all-MiniLM-L6-v2"
 
@@ -155,30 +160,6 @@ def test_ensure_index_builds_on_first_run(small_settings):
     searcher = ensure_index(small_settings)
     assert searcher.status().cards == 4
     assert ensure_index(small_settings).status().generation == searcher.status().generation
-
-
-def test_write_failure_is_clear_and_keeps_the_serving_index(small_settings, small_cards, monkeypatch):
-    rebuild(small_settings)
-    before = index_status(small_settings)
-    (small_cards / "traffic" / "warm-a.md").write_text(
-        (small_cards / "traffic" / "warm-a.md").read_text(encoding="utf-8") + "\n- 新增一行。\n", encoding="utf-8")
-    import index.rebuild as rb
-
-    real = rb.write_file_atomic
-
-    def full_disk(path, data):
-        if path.name == "chunks.json":
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        return real(path, data)
-
-    monkeypatch.setattr(rb, "write_file_atomic", full_disk)
-    with pytest.raises(IndexWriteError, match="disk is full") as info:
-        rebuild(small_settings)
-    assert "unchanged" in str(info.value)
-    assert index_status(small_settings) == before
-    assert EmbeddedLayout(small_settings).generation_names() == [before.generation]
-    monkeypatch.setattr(rb, "write_file_atomic", real)
-    assert rebuild(small_settings).cards_changed == 1
 
 
 def test_unwritable_data_dir(tmp_path, small_cards):

@@ -1,14 +1,11 @@
-"""Build the fixture cards and search them: hybrid ranking, filters, scores, snapshots, retriever."""
+"""Build the fixture cards and search them: hybrid ranking, filters, scores, snapshots."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from index.api import Searcher, index_status, open_searcher
+from index.api import Searcher, SearchFilters, index_status, open_searcher
 from index.embeddings import get_embedder
-from index.retriever import PlaybookRetriever
-from index.types import SearchFilters
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +27,9 @@ def searcher(built_small) -> Searcher:
 def test_best_card_first(searcher, question, card_id):
     results = searcher.search(question, k=3)
     assert results[0].card_id == card_id
-    assert results[0].score >= results[-1].score
+    # the best card is a hit of both lists and is clearly ahead of the runner-up
+    assert results[0].vector_similarity is not None and results[0].keyword_score is not None
+    assert results[0].score > results[1].score
 
 
 def test_one_result_per_card_and_k_respected(searcher):
@@ -104,31 +103,20 @@ def test_chunk_ids_stable(searcher):
     assert ids == [f"fudai-c#{i}" for i in range(len(ids))]
 
 
-def test_langchain_retriever(searcher):
-    retriever = PlaybookRetriever(searcher=searcher, k=2, filters=SearchFilters(stage="live"))
-    docs = retriever.invoke("福袋抽奖")
-    assert len(docs) == 1
-    meta = docs[0].metadata
-    assert meta["card_id"] == "fudai-c" and meta["title"] == "福袋什么时候发"
-    assert meta["topics"] == ["interaction"] and meta["stage"] == "live" and meta["section"]
-    assert docs[0].page_content
-
-
-def test_search_is_fast_when_warm(searcher):
-    import time
-
+def test_a_repeated_query_is_not_embedded_again(searcher, monkeypatch):
+    """Warm searches reuse the query's vector (the benchmark scripts measure the speed itself)."""
     searcher.search("预热视频怎么发", k=5)
-    times = []
-    for q in ["货盘怎么排", "福袋多久发一次", "退款怎么处理", "预约人数少怎么办", "利润款讲什么"] * 2:
-        t0 = time.perf_counter()
-        searcher.search(q + "？", k=5)
-        times.append((time.perf_counter() - t0) * 1000)
-    assert float(np.median(times)) < 200  # generous on a loaded 2-core machine; the bench measures the real number
+    calls = []
+    real = searcher.embedder.embed_query_array
+    monkeypatch.setattr(searcher.embedder, "embed_query_array", lambda text: calls.append(text) or real(text))
+    first = searcher.search("货盘怎么排？", k=5)
+    again = searcher.search("货盘怎么排？", k=5)
+    assert calls == ["货盘怎么排？"] and [r.card_id for r in again] == [r.card_id for r in first]
 
 
 def test_filtered_vector_search_same_either_way(searcher, monkeypatch):
     """Post-filtering an over-fetch and Chroma's own `where` filter give the same hits."""
-    import index.search as search_mod
+    import index.search.searcher as search_mod
 
     cases = [SearchFilters(stage="live"), SearchFilters(force="traffic"), SearchFilters(topic="pricing", stage="anytime")]
     post = [searcher.vector_hits("福袋 预热 货盘", 5, f) for f in cases]

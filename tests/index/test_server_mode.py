@@ -2,62 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-from index.api import index_status, open_searcher, rebuild
-from index.errors import StoreUnavailableError
-
-from .index_helpers import cli_env, run_cli, settings_for
+from index.api import StoreUnavailableError, index_status, open_searcher, rebuild
+from reliability.data import settings_for
+from reliability.procs import cli_env, free_port
+from reliability.servers import CHROMA, ChromaServer
+from tests.index.conftest import run_cli
 
 pytestmark = pytest.mark.server
-
-CHROMA = Path(sys.executable).with_name("chroma")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ChromaServer:
-    def __init__(self, path: Path, port: int):
-        self.path, self.port, self.proc = path, port, None
-
-    def start(self, timeout: float = 60) -> None:
-        log = open(self.path.parent / f"chroma-{self.port}.log", "ab")
-        self.proc = subprocess.Popen(
-            [str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited with {self.proc.returncode}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("chroma run did not answer its heartbeat")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -65,10 +18,8 @@ def server(tmp_path_factory):
     if not CHROMA.exists():
         pytest.skip("the chroma CLI is not installed in this environment")
     root = tmp_path_factory.mktemp("chroma-server")
-    srv = ChromaServer(root / "db", free_port())
-    srv.start()
-    yield srv
-    srv.stop()
+    with ChromaServer(root / "db") as srv:
+        yield srv
 
 
 def server_settings(tmp_path, cards, port, machine="a"):

@@ -9,7 +9,9 @@ from playbook.loader import check_cards
 from playbook.plan_material import PLAN_KINDS
 from playbook.stats import chinese_chars, handbook_stats
 from playbook.taxonomy import TOPICS_FILE, load_topics
-from tests.conftest import SHARED_DIR, SHIPPED_CARDS
+from tests.support.paths import SHARED_DIR, SHIPPED_CARDS
+
+pytestmark = pytest.mark.pure
 
 
 @pytest.fixture(scope="module")

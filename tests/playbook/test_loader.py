@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from playbook.loader import check_cards, load_cards, read_card
+from playbook.cli import main
 from playbook.errors import CardsInvalidError
-from tests.conftest import REPO_ROOT, SHIPPED_CARDS
-from tests.playbook.bad_cards import BAD_CARDS, DUPLICATE_ID, VALID_FRONT, card_text
+from playbook.loader import check_cards, load_cards, read_card
+from reliability.corpus import BAD_CARDS, DUPLICATE_ID, VALID_FRONT, card_text
+from tests.support.paths import SHIPPED_CARDS
+
+pytestmark = pytest.mark.pure
 
 
 def write(dir_: Path, name: str, content: bytes | str) -> Path:
@@ -20,11 +21,10 @@ def write(dir_: Path, name: str, content: bytes | str) -> Path:
     return path
 
 
-def run_check(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "playbook", "check", *args],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
-    )
+@pytest.fixture
+def run_check(invoke_cli):
+    """``python -m playbook check ARGS``, in-process (the real subprocess: tests/playbook/test_cli.py)."""
+    return lambda *args: invoke_cli(main, "check", *args)
 
 
 def test_valid_card_is_read_with_all_fields(tmp_path: Path):
@@ -98,7 +98,7 @@ def test_same_content_gives_same_hash_whatever_the_line_endings(tmp_path: Path):
     assert a.content_hash == b.content_hash
 
 
-def test_cli_rejects_a_broken_card_with_path_line_message_and_exit_2(tmp_path: Path):
+def test_cli_rejects_a_broken_card_with_path_line_message_and_exit_2(tmp_path: Path, run_check):
     write(tmp_path, "ok.md", card_text(VALID_FRONT.format(id="ok-card")))
     bad = write(tmp_path, "bad.md", card_text("id: wrong-stage\ntitle: 标题\ntopics: [review]\nstage: during\n"))
     proc = run_check(str(tmp_path))
@@ -107,12 +107,12 @@ def test_cli_rejects_a_broken_card_with_path_line_message_and_exit_2(tmp_path: P
     assert "Traceback" not in proc.stderr
 
 
-def test_cli_missing_dir_is_a_clear_error(tmp_path: Path):
+def test_cli_missing_dir_is_a_clear_error(tmp_path: Path, run_check):
     proc = run_check(str(tmp_path / "nope"))
     assert proc.returncode == 2
     assert "does not exist" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_shipped_handbook_passes_check():
+def test_shipped_handbook_passes_check(run_check):
     proc = run_check(str(SHIPPED_CARDS))
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 import socket
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.conftest import APP
+from tests.support.paths import APP
 
 TIMEOUT = 90
 QUESTION = "开播前几天应该发预热视频？发几条合适？"
@@ -108,7 +107,7 @@ def test_chat_survives_reload_and_restart(app_data):
     assert "c" not in again.query_params
     assert not again.chat_message
     # Reopen it from the sidebar list.
-    [b for b in again.sidebar.button if b.key == f"conv_{conversation_id}"][0].click()
+    next(b for b in again.sidebar.button if b.key == f"conv_{conversation_id}").click()
     ok(again.run())
     assert again.query_params["c"] == conversation_id
     assert len(again.chat_message) == 2
@@ -129,7 +128,7 @@ def test_feedback_is_stored_with_reason(app_data):
     ok(at.run())
     at.feedback[0].set_value(0)  # 👎
     ok(at.run())
-    at.text_input(key=[t.key for t in at.text_input if t.key.startswith("fbr_")][0]).input("没讲到投流")
+    at.text_input(key=next(t.key for t in at.text_input if t.key.startswith("fbr_"))).input("没讲到投流")
     ok(at.run())
     rows = store_of(settings).feedback_rows()
     assert [(r["rating"], r["reason"]) for r in rows] == [("down", "没讲到投流")]

@@ -9,49 +9,26 @@ Screenshots go to test-artifacts/browser/; one per page is copied to docs/screen
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHIPPED_CARDS
+from reliability.browser import CHROMIUM, DESKTOP, PHONE, BrowserSession
+from reliability.procs import cli_env
+from reliability.servers import StreamlitServer
+from tests.support.paths import REPO_ROOT, SHIPPED_CARDS
 
 pytestmark = pytest.mark.browser
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 DOC_SHOTS = REPO_ROOT / "docs" / "screenshots"
 PASSWORD = "browser-test-pw"
 QUESTION = "开播前几天应该发预热视频？发几条合适？"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 WAIT_MS = 90_000
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (run `make browser`)", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -60,90 +37,29 @@ def server(tmp_path_factory: pytest.TempPathFactory, built_index: Path):
     root = tmp_path_factory.mktemp("browser")
     data_dir = root / "data"
     shutil.copytree(built_index, data_dir)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLAYBOOK_")}
-    env.update(
-        PLAYBOOK_DATA_DIR=str(data_dir),
-        PLAYBOOK_CARDS_DIR=str(SHIPPED_CARDS),
-        PLAYBOOK_ADMIN_PASSWORD=PASSWORD,
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-    )
-    log_path = root / "streamlit.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
+    env = cli_env(data_dir, SHIPPED_CARDS, PLAYBOOK_ADMIN_PASSWORD=PASSWORD)
+    app = StreamlitServer(env, root / "streamlit.log",
+                          extra_args=("--server.address", "127.0.0.1", "--server.headless", "true"))
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start in 90 s:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.3)
-        yield base
+        app.start(timeout=90)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield app.base
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=15)
-        log = log_path.read_text(errors="replace")
-        assert PASSWORD not in log, "the admin password appeared in the server log"
+        app.stop()
+        assert PASSWORD not in app.log_text(), "the admin password appeared in the server log"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-class Visit:
-    """A browser context at one width, recording every request that leaves the app."""
+class Visit(BrowserSession):
+    """A browser session at one width that takes screenshots and checks the layout; on close, that
+    nothing was requested from outside the app."""
 
     def __init__(self, browser, base: str, viewport: dict):
-        self.base = base
-        self.width = viewport["width"]
-        self.context = browser.new_context(viewport=viewport, accept_downloads=True, locale="zh-CN")
-        self.context.set_default_timeout(WAIT_MS)
-        self.outside: list[str] = []
-        self.page = self.context.new_page()
-        self.page.on("request", self._record)
-
-    def _record(self, request) -> None:
-        url = request.url
-        if not url.startswith((self.base, "data:", "blob:", "about:")):
-            self.outside.append(url)
+        super().__init__(browser, base, viewport, timeout_ms=WAIT_MS)
 
     def goto(self, path: str = "/") -> None:
-        self.page.goto(self.base + path)
-
-    def settle(self) -> None:
-        """Wait until the app has finished running its script."""
-        self.page.wait_for_function(
-            "() => !document.querySelector('[data-testid^=\"stStatusWidgetRunning\"]')"
-        )
-        self.page.wait_for_timeout(400)
+        self.open(path)
 
     def shot(self, name: str, doc_name: str | None = None) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -169,7 +85,7 @@ class Visit:
         assert widths["containers"] and all(extra <= 1 for extra in widths["containers"].values()), widths
 
     def close(self) -> None:
-        self.context.close()
+        super().close()
         assert not self.outside, f"requests outside the app: {self.outside}"
 
 

@@ -7,6 +7,8 @@ import pytest
 from ui import auth
 from ui.core import StreamSanitizer, safe_markdown
 
+pytestmark = pytest.mark.pure
+
 # --- Markdown -----------------------------------------------------------------------------------
 
 

@@ -6,9 +6,6 @@ import json
 
 import streamlit as st
 
-from assistant.conversations import history_turns
-from assistant.errors import InvalidQuestionError
-from assistant.text import clean_question
 from ui import backend, core
 
 STARTER_QUESTIONS = (
@@ -174,31 +171,31 @@ def _sidebar(conversation_id: str | None) -> None:
 # --- asking -------------------------------------------------------------------------------------
 
 
-def _ask(question: str, conversation_id: str | None, earlier) -> None:
-    try:
-        clean_question(question, settings.max_question_chars)
-    except InvalidQuestionError as exc:
-        st.warning(str(exc))
-        return
+def _fresh_searcher():
     searcher = core.searcher(settings)
     try:
         searcher.refresh()  # pick up a rebuild finished by the maintain page or the CLI
     except Exception:  # noqa: BLE001 - keep serving the generation we have
         pass
-    if conversation_id is None:
-        conversation_id = store.create()
-        _set_conversation(conversation_id)
-    store.add_message(conversation_id, "user", question)
+    return searcher
+
+
+def _ask(question: str, conversation_id: str | None, earlier) -> None:
+    try:  # an empty or too long question is refused before the index is loaded or anything is saved
+        turn = backend.ChatTurn(store, conversation_id, question, earlier, settings=settings,
+                                open_searcher=_fresh_searcher, chat_model=core.chat_model(settings),
+                                history_turns_kept=HISTORY_TURNS)
+    except backend.InvalidQuestionError as exc:
+        st.warning(str(exc))
+        return
+    _set_conversation(turn.conversation_id)
     with st.chat_message("user"):
         core.md(question)
     with st.chat_message("assistant"):
-        stream = backend.AnswerStream(
-            question, history_turns(earlier[-HISTORY_TURNS:]), searcher, settings, chat_model=core.chat_model(settings)
-        )
         sanitizer = core.StreamSanitizer()
 
         def pieces():
-            for piece in stream:
+            for piece in turn:
                 safe = sanitizer.feed(piece)
                 if safe:
                     yield safe
@@ -211,16 +208,6 @@ def _ask(question: str, conversation_id: str | None, earlier) -> None:
         except Exception as exc:  # noqa: BLE001 - show it, keep the chat usable
             st.error(f"抱歉，这次没能回答：{core.safe_markdown(str(exc))}。请稍后再试，或换个说法。")
             return
-        answer = stream.answer
-        store.add_message(
-            conversation_id,
-            "assistant",
-            answer.answer,
-            sources=answer.sources,
-            mode=answer.mode,
-            notice=answer.notice,
-            in_scope=answer.in_scope,
-        )
     st.rerun()
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from index.types import SearchFilters
-from playbook.models import STAGE_NAMES, STAGES
-from playbook.taxonomy import FORCE_NAMES, load_topics
-from ui import core
+from ui import backend, core
+from ui.core import FORCE_NAMES, STAGE_NAMES, STAGES, load_topics
 
 ALL = ""
 SEARCH_RESULTS = 20
@@ -40,7 +38,7 @@ def _reader(card_id: str) -> None:
                 st.button(core.safe_markdown(other.title), key=f"link_{link}", on_click=_open, args=(link,), type="tertiary")
 
 
-def _filters() -> SearchFilters:
+def _filters() -> dict:
     topics = load_topics()
     query = st.text_input("搜索手册", key="hb_query", placeholder="例如：憋单、预热视频、投流预算", icon=":material/search:")
     c1, c2, c3 = st.columns(3)
@@ -51,7 +49,7 @@ def _filters() -> SearchFilters:
         st.session_state["hb_topic"] = ALL
     topic = c3.selectbox("话题", [ALL, *topic_ids], key="hb_topic", format_func=lambda t: topics[t].name if t in topics else "全部")
     st.session_state["_hb_query"] = query.strip()
-    return SearchFilters(stage=stage or None, force=force or None, topic=topic or None)
+    return {"stage": stage or None, "force": force or None, "topic": topic or None}
 
 
 def _card_item(card, snippet: str = "", key: str = "") -> None:
@@ -68,7 +66,7 @@ def _browser() -> None:
     filters = _filters()
     query = st.session_state.get("_hb_query", "")
     if query:
-        results = searcher.search(query, k=SEARCH_RESULTS, filters=filters)
+        results = backend.search_cards(searcher, query, SEARCH_RESULTS, **filters)
         st.caption(f"“{core.safe_markdown(query)}” 的搜索结果：{len(results)} 张卡片")
         for result in results:
             card = searcher.card(result.card_id)
@@ -77,7 +75,7 @@ def _browser() -> None:
         if not results:
             st.info("没有找到相关卡片，换个说法或放宽筛选条件试试。")
         return
-    cards = [c for c in searcher.cards().values() if filters.matches(c)]
+    cards = backend.filter_cards(searcher, **filters)
     force_order = {f: i for i, f in enumerate(FORCE_NAMES)}
     cards.sort(key=lambda c: (force_order.get(c.forces[0] if c.forces else "", 99), STAGES.index(c.stage), c.title))
     st.caption(f"共 {len(cards)} 张卡片")

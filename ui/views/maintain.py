@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import json
-import os
-import uuid
 from pathlib import Path
 
 import streamlit as st
 
-from playbook.errors import PlaybookError
-from playbook.loader import check_cards
-from ui import auth, core
+from ui import auth, backend, core
 
 LOGGED_IN = "admin_logged_in"
 
-LAST_REBUILD_FILE = "last_rebuild.json"  # beside the index, in PLAYBOOK_DATA_DIR
-
 settings = core.settings()
-
-
-def _save_last_rebuild(summary) -> None:
-    """Keep the summary beside the index (atomic write) so it survives a restart."""
-    record = {"at": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}
-    record.update({k: v for k, v in dataclasses.asdict(summary).items() if isinstance(v, (int, float, str, bool))})
-    path = settings.data_dir / LAST_REBUILD_FILE
-    tmp = path.with_name(f".{LAST_REBUILD_FILE}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        st.warning(f"重建摘要没能保存：{core.safe_markdown(str(exc))}")
-
-
-def _last_rebuild() -> dict | None:
-    try:
-        return json.loads((settings.data_dir / LAST_REBUILD_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def _problem_line(problem, cards_dir: Path) -> str:
@@ -99,8 +70,8 @@ def _check() -> None:
     st.caption(f"卡片目录：{settings.cards_dir}")
     if st.button("检查卡片", icon=":material/fact_check:"):
         try:
-            result = check_cards(settings.cards_dir)
-        except PlaybookError as exc:
+            result = backend.check_cards(settings)
+        except Exception as exc:  # noqa: BLE001 - e.g. the cards folder does not exist
             st.error(core.safe_markdown(str(exc)))
             return
         if result.ok:
@@ -111,8 +82,6 @@ def _check() -> None:
 
 
 def _rebuild(searcher) -> None:
-    from index.api import rebuild
-
     st.subheader("重建索引")
     st.caption("增量更新：只重新处理改动过的卡片。重建期间问答照常可用，完成后自动切换到新索引。")
     if st.button("重建索引", icon=":material/sync:", type="primary"):
@@ -123,25 +92,25 @@ def _rebuild(searcher) -> None:
             bar.progress(fraction, text=f"{what}（{done}/{total}）" if total else str(what))
 
         try:
-            summary = rebuild(settings, progress=progress)
-        except PlaybookError as exc:  # CardsInvalidError: the serving index is unchanged
-            bar.empty()
-            problems = getattr(exc, "problems", [])
-            st.error(f"卡片有 {len(problems)} 处问题，索引没有改动，问答继续使用原来的索引：")
-            st.code("\n".join(_problem_line(p, settings.cards_dir) for p in problems), language=None, wrap_lines=True)
-            return
+            _summary, record_error = backend.reindex(settings, progress=progress)
         except Exception as exc:  # noqa: BLE001 - the index's errors say what to do
             bar.empty()
-            st.error(f"重建失败，原来的索引保持不变：{core.safe_markdown(str(exc))}")
+            problems = getattr(exc, "problems", None)
+            if problems is not None:  # invalid cards: the serving index is unchanged
+                st.error(f"卡片有 {len(problems)} 处问题，索引没有改动，问答继续使用原来的索引：")
+                st.code("\n".join(_problem_line(p, settings.cards_dir) for p in problems), language=None, wrap_lines=True)
+            else:
+                st.error(f"重建失败，原来的索引保持不变：{core.safe_markdown(str(exc))}")
             return
         bar.progress(1.0, text="完成")
-        _save_last_rebuild(summary)
+        if record_error:
+            st.warning(f"重建摘要没能保存：{core.safe_markdown(record_error)}")
         if searcher is not None:
             searcher.refresh()  # chats in progress switch to the new generation on their next question
         else:
             core.drop_searcher_cache()
         st.rerun()
-    last = _last_rebuild()
+    last = backend.last_rebuild(settings)
     if last:
         try:
             st.success(

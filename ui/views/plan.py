@@ -9,10 +9,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from assistant.plan.inputs import STAGE_NAMES as PLAN_STAGE_NAMES
 from ui import backend, core
 
-STAGE_LABELS = PLAN_STAGE_NAMES  # the plan's own Chinese names of cold-start | growth | plateau | big-event
+STAGE_LABELS = backend.PLAN_STAGE_NAMES  # the plan's own Chinese names of cold-start | growth | plateau | big-event
 EXAMPLE = {
     "plan_streamer": "豆芽",
     "plan_category": "女装",

@@ -1,0 +1,239 @@
+"""Retrieval for answers: follow-up handling, searching, scope evidence.
+
+Follow-ups without a language model: when the question refers back ("那……呢", "第二步具体怎么做",
+"为什么") or is too short to stand alone, the previous user question is carried into the search
+query, and a reference to a numbered step of the previous answer is resolved to that step's text.
+A follow-up must still speak the handbook's language: its words (jieba, with the index's domain
+dictionary) must be words the cards use — all of them for a question that is only short ("多久合适？"
+yes, "今天天气怎么样？" no), at least half for one with a reference word ("那女装呢？"). A question
+that does not refer back is searched on its own, and read in the conversation only when it uses the
+handbook's domain terms but finds too little alone ("主推款呢"), so "帮我写Python代码" after a
+handbook question is still out of scope.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from index.api import OVERVIEW_SECTION, SearchResult
+from playbook.models import Card
+
+from assistant.answer.scope import ScopeEvidence, in_scope
+from assistant.text import KeyedCache, card_document, card_versions
+from assistant.types import Source, Turn
+
+__all__ = ["OVERVIEW_SECTION", "LazySearcher", "QueryPlan", "Retrieval", "SearcherLike", "plan_query", "refers_back", "retrieve"]
+
+SEARCH_K = 5
+SHORT_QUESTION = 8          # characters: a question this short rarely stands alone
+CONTEXT_CHARS = 160         # at most this much of earlier questions goes into a follow-up query
+
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个]")
+_REFERS_BACK = re.compile(
+    r"^(那|那么|那如果|还有|另外|然后|再|所以|其次|这个|那个|这些|那些|这样|它|他们|她们|上面|刚才|前面|你说的|按你说的)"
+    r"|第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个]|上面|上述|刚才|前面说|你说的|具体(点|些|一点|怎么|说说)?|详细|展开|举个例子|为什么|(呢|吗)[？?]?$"
+)
+
+
+class SearcherLike(Protocol):
+    """What answers need of the index (``index.api.Searcher`` is one)."""
+
+    def search(self, query: str, k: int = 5, filters=None) -> list[SearchResult]: ...
+    def card(self, card_id: str) -> Card | None: ...
+    def cards(self) -> dict[str, Card]: ...
+    def tokenize(self, text: str) -> list[str]: ...
+
+
+class LazySearcher:
+    """A SearcherLike opened on first use: ``open_`` runs only if an answer needs the index (a question
+    refused as empty or too long never builds or opens it)."""
+
+    def __init__(self, open_):
+        self._open = open_
+        self._searcher = None
+
+    def open(self):
+        """The real searcher (opened now if it was not yet)."""
+        if self._searcher is None:
+            self._searcher = self._open()
+        return self._searcher
+
+    def __getattr__(self, name: str):
+        return getattr(self.open(), name)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What to search for a question in its conversation."""
+
+    question: str                 # the cleaned question as asked
+    query: str                    # the standalone query used for retrieval
+    followup: bool = False        # the conversation was carried into the query
+    anchor: str = ""              # a step of the previous answer the question refers to
+    anchor_source: Source | None = None
+    previous_sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    plan: QueryPlan
+    results: tuple[SearchResult, ...]
+    evidence: ScopeEvidence
+    in_scope: bool
+    cards: Mapping[str, Card] = field(default_factory=dict)
+
+    @property
+    def query(self) -> str:
+        return self.plan.query
+
+
+def _ordinal(question: str) -> int | None:
+    match = _ORDINAL.search(question)
+    if not match:
+        return None
+    raw = match.group(1)
+    return int(raw) if raw.isdigit() else _CN_NUM.get(raw)
+
+
+def refers_back(question: str) -> bool:
+    return bool(_REFERS_BACK.search(question)) or len(question) <= SHORT_QUESTION
+
+
+_VOCABULARY: KeyedCache[frozenset[str]] = KeyedCache()
+
+
+def handbook_vocabulary(searcher: SearcherLike, cards: Mapping[str, Card]) -> frozenset[str]:
+    """Every word the cards use, read as the keyword index reads them (once per set of card versions)."""
+    def compute() -> frozenset[str]:
+        vocab: set[str] = set()
+        for card in cards.values():
+            vocab.update(searcher.tokenize(card_document(card)))
+        return frozenset(vocab)
+
+    return _VOCABULARY.get(card_versions(cards), compute)
+
+
+def speaks_handbook(question: str, searcher: SearcherLike, cards: Mapping[str, Card], max_unknown: float) -> bool:
+    """Whether at most ``max_unknown`` (a share) of the question's words are unknown to the cards."""
+    vocab = handbook_vocabulary(searcher, cards)
+    words = searcher.tokenize(question)
+    if not words:
+        return bool(_REFERS_BACK.search(question))  # "为什么？": only a reference word
+    unknown = sum(1 for w in words if w not in vocab)
+    return unknown <= max_unknown * len(words)
+
+
+def _previous(history: Sequence[Turn], role: str) -> list[Turn]:
+    return [t for t in history if t.role == role]
+
+
+def previous_step(answer: Turn, number: int) -> tuple[str, Source | None]:
+    """The text of the numbered item ``number`` of an earlier answer and the source it cites."""
+    items = re.findall(r"(?m)^\s*(\d{1,2})[.、．)]\s*(.+)$", answer.content)
+    for raw, text in items:
+        if int(raw) == number:
+            cited = re.findall(r"\[(\d{1,3})\]", text)
+            clean = re.sub(r"\s*\[\d{1,3}\]", "", text).strip()
+            source = None
+            for s in getattr(answer, "sources", ()) or ():
+                if cited and s.n == int(cited[0]):
+                    source = s
+            return clean, source
+    return "", None
+
+
+def plan_query(question: str, history: Sequence[Turn] = (), searcher: SearcherLike | None = None,
+               cards: Mapping[str, Card] | None = None) -> QueryPlan:
+    """The search query for a question, carrying the conversation when the question refers back
+    (and, given the searcher and its cards, speaks the handbook's language)."""
+    users = _previous(history, "user")
+    answers = _previous(history, "assistant")
+    if not users:
+        return QueryPlan(question, question)
+    context = " ".join(t.content for t in users[-2:])[-CONTEXT_CHARS:]
+    last_answer = answers[-1] if answers else None
+    prev_sources = tuple(getattr(last_answer, "sources", ()) or ()) if last_answer else ()
+    number = _ordinal(question)
+    if number is not None and last_answer is not None:
+        step, source = previous_step(last_answer, number)
+        if step:
+            return QueryPlan(question, f"{step} {question}", True, step, source, prev_sources)
+    if refers_back(question):
+        marked = bool(_REFERS_BACK.search(question))
+        if searcher is None or cards is None or speaks_handbook(question, searcher, cards, 0.5 if marked else 0.0):
+            return QueryPlan(question, f"{context} {question}", True, previous_sources=prev_sources)
+    return QueryPlan(question, question, previous_sources=prev_sources)
+
+
+_TERMS: KeyedCache[tuple[str, ...]] = KeyedCache()
+
+
+def domain_vocabulary(cards: Mapping[str, Card]) -> tuple[str, ...]:
+    """The handbook's domain terms: every card's declared ``keywords`` (two characters or more)."""
+    def compute() -> tuple[str, ...]:
+        vocab = {k.strip().lower() for c in cards.values() for k in c.keywords if len(k.strip()) >= 2}
+        return tuple(sorted(vocab, key=lambda k: (-len(k), k)))
+
+    return _TERMS.get(card_versions(cards), compute)
+
+
+def domain_terms(question: str, cards: Mapping[str, Card]) -> tuple[str, ...]:
+    text = unicodedata.normalize("NFKC", question).lower()
+    found: list[str] = []
+    for term in domain_vocabulary(cards):
+        if term in text and not any(term in longer for longer in found):
+            found.append(term)
+    return tuple(found)
+
+
+def gather_evidence(question: str, results: Sequence[SearchResult], cards: Mapping[str, Card], embedder: str) -> ScopeEvidence:
+    vectors = [r.vector_similarity for r in results if r.vector_similarity is not None]
+    keywords = [r.keyword_score for r in results if r.keyword_score is not None]
+    return ScopeEvidence(
+        vector=max(vectors, default=0.0),
+        keyword=max(keywords, default=0.0),
+        domain_terms=domain_terms(question, cards),
+        embedder=embedder,
+    )
+
+
+def _embedder(searcher: SearcherLike) -> str:
+    try:
+        return searcher.status().embedder
+    except Exception:  # noqa: BLE001 - a searcher without status (tests) gets the fallback thresholds
+        return ""
+
+
+def _search(searcher: SearcherLike, query: str, cards: Mapping[str, Card], embedder: str):
+    results = tuple(searcher.search(query, k=SEARCH_K))
+    return results, gather_evidence(query, results, cards, embedder)
+
+
+def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, query: str | None = None) -> Retrieval:
+    """Search for a question in its conversation and judge whether the handbook covers it.
+
+    ``query`` overrides the standalone query (e.g. a language model's rewrite).
+    """
+    cards = searcher.cards()
+    plan = plan_query(question, history, searcher, cards)
+    if query and query != plan.query:
+        plan = QueryPlan(plan.question, query, followup=True, anchor=plan.anchor, anchor_source=plan.anchor_source,
+                         previous_sources=plan.previous_sources)
+    embedder = _embedder(searcher)
+    results, evidence = _search(searcher, plan.query, cards, embedder)
+    scope = in_scope(evidence)
+    if not scope and not plan.followup and history and domain_terms(question, cards):
+        # An elliptical follow-up we did not recognise ("主推款呢"): it uses the handbook's words but
+        # finds too little on its own, so read it in the conversation's context.
+        users = _previous(history, "user")
+        if users:
+            combined = QueryPlan(question, f"{users[-1].content} {question}", True, previous_sources=plan.previous_sources)
+            results2, evidence2 = _search(searcher, combined.query, cards, embedder)
+            if in_scope(evidence2):
+                return Retrieval(combined, results2, evidence2, True, cards)
+    return Retrieval(plan, results, evidence, scope, cards)
