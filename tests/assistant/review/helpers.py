@@ -33,3 +33,21 @@ def review(data: str, products: str | None = None, plan: str | None = None, **op
 
 def metric_ids(result) -> set[str]:
     return {f.metric for f in result.findings}
+
+
+def show_csv(rows: list[dict], columns: tuple[str, ...] | None = None) -> str:
+    """CSV text of generator rows (see assistant/review/examples/make_examples.make_show)."""
+    from assistant.review.examples.make_examples import EN
+
+    columns = columns or tuple(EN)
+    lines = [",".join(columns)]
+    for r in rows:
+        cells = [r["time"].strftime("%H:%M") if c == "time" else str(r[c]) for c in columns]
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def healthy_rows(step: int = 5) -> list[dict]:
+    from assistant.review.examples.make_examples import make_show
+
+    return make_show("healthy", step=step)[0]
