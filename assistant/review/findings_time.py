@@ -77,7 +77,7 @@ def online_drops(ctx: ReviewContext) -> list[Finding]:
     events: list[tuple[float, Interval, Interval]] = []     # (fall, peak, trough)
     last_trough = None
     for i, now in enumerate(ctx.intervals):
-        if now.start > closing:
+        if now.start >= closing:
             break
         earlier = [j for j in ctx.intervals[:i] if now.start - j.start <= window]
         if not earlier:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import random
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -137,7 +138,25 @@ def write_xlsx(path: Path, header: list[str], rows: list[list]) -> None:
     for row in rows:
         sheet.append(row)
     book.properties.created = book.properties.modified = datetime(2026, 12, 1)
-    book.save(path)
+    buf = io.BytesIO()
+    book.save(buf)
+    _fixed_zip(buf.getvalue(), path)
+
+
+def _fixed_zip(data: bytes, path: Path) -> None:
+    """Re-zip with fixed entry times so that the same content gives the same bytes."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2026, 12, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            body = src.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-12-01T00:00:00Z", body)
+            dst.writestr(info, body)
+    path.write_bytes(out.getvalue())
 
 
 def main(folder: Path = HERE) -> list[Path]:

@@ -70,3 +70,13 @@ def test_shipped_handbook_lines_cover_every_metric(shipped_card_ids):
 
 
 RECORDS_METRICS = [r["metric"] for r in RECORDS]
+
+
+def test_shipped_examples_are_what_the_seeded_script_writes(tmp_path):
+    from assistant.review.examples.make_examples import main
+
+    written = main(tmp_path)
+    assert len(written) == 11
+    for path in written:
+        assert path.read_bytes() == (EXAMPLES / path.name).read_bytes(), f"{path.name}: run python -m assistant.review.examples.make_examples"
+    assert (EXAMPLES / "healthy.csv").read_text(encoding="utf-8").startswith("# 合成示例数据")
