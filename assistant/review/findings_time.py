@@ -76,10 +76,13 @@ def online_drops(ctx: ReviewContext) -> list[Finding]:
     closing = ctx.intervals[-1].end - timedelta(minutes=CLOSING_MINUTES)
     events: list[tuple[float, Interval, Interval]] = []     # (fall, peak, trough)
     last_trough = None
+    lo = 0
     for i, now in enumerate(ctx.intervals):
         if now.start >= closing:
             break
-        earlier = [j for j in ctx.intervals[:i] if now.start - j.start <= window]
+        while lo < i and now.start - ctx.intervals[lo].start > window:
+            lo += 1
+        earlier = ctx.intervals[lo:i]
         if not earlier:
             continue
         peak = max(earlier, key=lambda j: j.online)
@@ -142,7 +145,8 @@ def localized(ctx: ReviewContext, metric: str, whole_show_weak: bool) -> Finding
     show_minutes = sum(i.minutes for i in ctx.intervals)
     if whole_show_weak and agg["minutes"] >= STRETCH_SHARE * show_minutes:
         return None  # the whole show was weak: the show-level finding stands, without a time
-    rest = [i for i in usable if i not in set(flat)]
+    taken = {id(i) for i in flat}
+    rest = [i for i in usable if id(i) not in taken]
     rest_value = stretch_totals(rest).get(key) if rest else None
     value = float(agg[key])
     detail = f"这 {agg['minutes']:g} 分钟 {by_unit(value, bench.unit)}" + (f"，其余时段 {by_unit(rest_value, bench.unit)}" if rest_value is not None else "")
@@ -177,7 +181,8 @@ def ad_spend_while_falling(ctx: ReviewContext) -> Finding | None:
         agg = stretch_totals(flat)
         if agg["minutes"] < MIN_SPEND_MINUTES or (agg.get("ad_spend") or 0) < MIN_SPEND:
             continue
-        rest = [i for i in usable if i not in set(flat)]
+        taken = {id(i) for i in flat}
+        rest = [i for i in usable if id(i) not in taken]
         rest_agg = stretch_totals(rest) if rest else {}
         roi, rest_roi = agg.get("ad_roi") or 0.0, rest_agg.get("ad_roi")
         if roi < line:

@@ -138,7 +138,27 @@ def _since(starts: list[datetime], moment: datetime) -> int:
     return bisect.bisect_left(starts, moment)
 
 
-def _conditions(series: Sequence[Interval], k: int, starts: list[datetime], benchmarks: BenchmarkSet, peak: dict) -> dict[str, tuple]:
+class _Prefix:
+    """Running sums of the series so that "the show before the last minutes" costs O(1) per point."""
+
+    def __init__(self, series: Sequence[Interval]):
+        self.entries, self.orders, self.stay, self.stay_weight = [0.0], [0.0], [0.0], [0.0]
+        for i in series:
+            self.entries.append(self.entries[-1] + i.entries)
+            self.orders.append(self.orders[-1] + i.orders)
+            has = i.avg_stay_seconds is not None
+            self.stay.append(self.stay[-1] + (i.avg_stay_seconds * i.entries if has else 0.0))
+            self.stay_weight.append(self.stay_weight[-1] + (i.entries if has else 0.0))
+
+    def before(self, cut: int) -> dict[str, float | None]:
+        """Entries, conversion and stay of the points before index ``cut``."""
+        entries = self.entries[cut]
+        return {"entries": entries, "conversion_rate": self.orders[cut] / entries if entries else None,
+                "avg_stay_seconds": self.stay[cut] / self.stay_weight[cut] if self.stay_weight[cut] else None}
+
+
+def _conditions(series: Sequence[Interval], k: int, starts: list[datetime], benchmarks: BenchmarkSet, peak: dict,
+                prefix: _Prefix) -> dict[str, tuple]:
     """{metric: (severity, value, threshold, message)} for the conditions holding at point k."""
     now = series[k]
     out: dict[str, tuple] = {}
@@ -155,15 +175,15 @@ def _conditions(series: Sequence[Interval], k: int, starts: list[datetime], benc
     if now.start - begin < timedelta(minutes=WARMUP):
         return out
     cut = _since(starts, now.start - timedelta(minutes=RECENT - 1e-6))
-    recent, before = stretch_totals(series[cut:k + 1]), stretch_totals(series[:cut])
+    recent, before = stretch_totals(series[cut:k + 1]), prefix.before(cut)
     conv = benchmarks.get("conversion_rate")
     if conv is not None and recent["entries"] >= MIN_RECENT_ENTRIES and recent["conversion_rate"] is not None:
-        value, base = recent["conversion_rate"], before.get("conversion_rate") if before and before["entries"] >= MIN_BASE_ENTRIES else None
+        value, base = recent["conversion_rate"], before["conversion_rate"] if before["entries"] >= MIN_BASE_ENTRIES else None
         if conv.weak(value) or (base and value < 0.5 * base):
             out["conversion_rate"] = ("medium", value, conv.line_text(), f"近 {RECENT} 分钟看播转化 {pct(value)}" + (f"，本场之前 {pct(base)}" if base else ""))
     stay = benchmarks.get("avg_stay")
     if stay is not None and recent.get("avg_stay_seconds") is not None:
-        value, base = recent["avg_stay_seconds"], before.get("avg_stay_seconds") if before else None
+        value, base = recent["avg_stay_seconds"], before["avg_stay_seconds"]
         if stay.weak(value) or (base and value < 0.7 * base):
             out["avg_stay"] = ("medium", value, stay.line_text(), f"近 {RECENT} 分钟平均停留 {by_unit(value, 'seconds')}" + (f"，本场之前 {by_unit(base, 'seconds')}" if base else ""))
     roi = benchmarks.get("ad_roi")
@@ -187,8 +207,9 @@ def live_status(series: Sequence[Interval], benchmarks: BenchmarkSet, plan: Plan
     active: set[str] = set()
     latest: list[LiveAlert] = []
     peak: dict = {}
+    prefix = _Prefix(series)
     for k in range(len(series)):
-        holding = _conditions(series, k, starts, benchmarks, peak)
+        holding = _conditions(series, k, starts, benchmarks, peak, prefix)
         latest = []
         for metric, (severity, value, threshold, message) in holding.items():
             fired = last_fired.get(metric)

@@ -51,6 +51,8 @@ def parse_number(cell: Any) -> float | None:
             raise ValueError(f'不是数字（"{cell}"）')
         return float(cell)
     raw = str(cell).strip()
+    if _NUMBER.match(raw):
+        return float(raw)
     s = _text(cell).replace(" ", "")
     if s.lower() in MISSING:
         return None
