@@ -9,7 +9,8 @@ Noise rules:
   when the fall is ``FAR``-past the line (e.g. 50 % for a 30 % line).
 - Stretches: the show is cut into windows of ``WINDOW_MINUTES``; consecutive windows past the
   handbook line form a stretch that counts only with ``MIN_STRETCH_MINUTES`` and
-  ``MIN_STRETCH_ENTRIES`` entries (so a 2-minute 憋单 or a thin patch is not a finding).
+  ``MIN_STRETCH_ENTRIES`` entries (so a 2-minute 憋单 or a thin patch is not a finding). With a
+  plan, blocks whose role is ``image`` (形象款, shown more than sold) are left out for conversion.
 - Spend kept up while viewers fell: 15-minute windows whose average online is ``SPEND_FALL`` below
   the best earlier window while the spend per minute stays at ``SPEND_KEPT`` of that window's, for
   ``MIN_SPEND_MINUTES``; high when the stretch's ROI is under the line (concern × break-even),
@@ -127,6 +128,9 @@ def localized(ctx: ReviewContext, metric: str, whole_show_weak: bool) -> Finding
     if bench is None:
         return None
     usable = [i for i in _after_warmup(ctx) if metric != "avg_stay" or i.avg_stay_seconds is not None]
+    if metric == "conversion_rate":  # an image item (形象款) is shown, not sold: its block is not a weak stretch
+        image = [(start, end) for block, start, end in ctx.timeline or () if block.role == "image"]
+        usable = [i for i in usable if not any(a <= i.start < b for a, b in image)]
     groups = windows(usable, WINDOW_MINUTES)
     values = [stretch_totals(g).get(key) for g in groups]
     best = None

@@ -88,6 +88,13 @@ class ReviewResult:
         """One row per interval with its rates (the curves; what the store keeps)."""
         return [m.to_json() for m in interval_metrics(self.show.intervals)]
 
+    def blocks_json(self) -> list[dict[str, Any]]:
+        """The plan's blocks on the show's clock (for shading the curves); empty without a plan."""
+        if self.comparison is None:
+            return []
+        return [{"start": start.isoformat(timespec="minutes"), "end": end.isoformat(timespec="minutes"), "segment": block.segment,
+                 "products": list(block.products)} for block, start, end in self.comparison.timeline]
+
     # --- tiles ----------------------------------------------------------------------------------
 
     def kpi_tiles(self) -> list[dict[str, Any]]:
@@ -169,9 +176,22 @@ class ReviewResult:
         return by_unit(f.value, unit)
 
 
+def pk_rows(a: ReviewResult, b: ReviewResult) -> list[dict[str, Any]]:
+    """Two shows side by side (直播PK): one row per KPI both have, with the better side ("a", "b" or "")."""
+    lower_better = {"refund_rate"}
+    rows = []
+    for key, label, _, unit in TILES:
+        va, vb = a.totals.get(key), b.totals.get(key)
+        if va is None or vb is None:
+            continue
+        better = "" if va == vb else ("a" if (va < vb) == (key in lower_better) else "b")
+        rows.append({"key": key, "label": label, "a": va, "b": vb, "a_text": _fmt(va, unit), "b_text": _fmt(vb, unit), "better": better})
+    return rows
+
+
 def benchmark_lines(benchmarks: BenchmarkSet) -> dict[str, str]:
     """metric → the handbook line in words (for a page's legend)."""
     return {m: b.line_text() for m, b in benchmarks.items.items()}
 
 
-__all__ = ["ReviewResult", "benchmark_lines", "totals_key"]
+__all__ = ["ReviewResult", "benchmark_lines", "pk_rows", "totals_key"]

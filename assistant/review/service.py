@@ -50,6 +50,8 @@ def review_show(show: ShowData, *, products: Sequence[ProductRow] = (), plan: Pl
     if plan is not None:
         cited = tuple(plan.goal_sources) or tuple(goal_sources)
         comparison = compare_plan(show.intervals, plan, cited)
+        if not any(seg.covered for seg in comparison.segments):
+            warnings.append("方案的直播流程和数据的时间对不上（没有一段有数据），请确认选对了方案")
         if plan.target_gmv and not cited:
             warnings.append("方案没有目标拆解的来源卡片，不给出目标差距结论")
         missing = [name for name in comparison.product_when if products and name not in {p.name for p in products}]

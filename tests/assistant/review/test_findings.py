@@ -140,3 +140,18 @@ def test_no_benchmarks_means_no_diagnosis_but_a_warning():
 def test_a_metric_without_a_benchmark_is_not_judged():
     partial = BenchmarkSet(items={k: v for k, v in BENCHMARKS.items.items() if k != "online_drop"})
     assert metric_ids(review("viewer_drop.csv", benchmarks=partial)) == set()
+
+
+def test_an_image_block_converting_little_is_not_a_weak_stretch():
+    import json
+
+    from .helpers import EXAMPLES
+
+    rows = healthy_rows()
+    for r in rows[24:32]:   # 21:00-21:40 converting at ~0.3 %
+        r["orders"] = 1
+    plan = json.loads((EXAMPLES / "plan.json").read_text(encoding="utf-8"))
+    plan["run_of_show"][3]["role"] = "image"  # 20:45-21:30 shows the 899 coat
+    plan["run_of_show"][4]["role"] = "image"  # 21:30-22:15 too
+    result = review_text(show_csv(rows), plan=plan, benchmarks=BENCHMARKS)
+    assert "conversion_rate" not in metric_ids(result)

@@ -10,7 +10,7 @@ from assistant.review import load_plan
 from assistant.review.plan_compare import target_weights
 from assistant.review.plan_file import blocks_at
 
-from .helpers import EXAMPLES, review
+from .helpers import BENCHMARKS, EXAMPLES, review
 
 CONTRACT_TOTALS = {"gmv", "orders", "entries", "peak_online", "avg_online", "conversion_rate", "aov", "uv_value", "gpm"}
 
@@ -94,3 +94,30 @@ def test_kpi_tiles_carry_lines_history_and_status():
     assert tiles["conversion_rate"]["status"] == "ok" and "经验线" in tiles["conversion_rate"]["benchmark"]
     assert tiles["gmv"]["status"] == "none" and tiles["gmv"]["baseline"] == 150000.0
     assert len(result.series_json()) == 48 and "conversion_rate" in result.series_json()[5]
+
+
+def test_blocks_for_shading_and_two_shows_side_by_side():
+    from assistant.review.report import pk_rows
+
+    with_plan = review("healthy.csv", plan="plan.json")
+    blocks = with_plan.blocks_json()
+    assert blocks[0] == {"start": "2026-12-09T19:00", "end": "2026-12-09T19:15", "segment": "开场福利", "products": ["福利打底袜"]}
+    assert review("healthy.csv").blocks_json() == []
+    rows = {r["key"]: r for r in pk_rows(review("healthy.csv"), review("low_stay_gb18030.csv"))}
+    assert rows["avg_stay_seconds"]["better"] == "a" and rows["avg_stay_seconds"]["b_text"] == "28 秒"
+    assert "refund_rate" not in rows
+
+
+def test_a_plan_for_another_time_is_said_not_silently_compared():
+    import json
+
+    plan = json.loads((EXAMPLES / "plan.json").read_text(encoding="utf-8"))
+    for block in plan["run_of_show"]:
+        h, m = block["start"].split(":")
+        block["start"] = f"{(int(h) - 12) % 24:02d}:{m}"
+        h, m = block["end"].split(":")
+        block["end"] = f"{(int(h) - 12) % 24:02d}:{m}"
+    from assistant.review import review_text
+
+    result = review_text((EXAMPLES / "healthy.csv").read_text(encoding="utf-8"), plan=plan, benchmarks=BENCHMARKS)
+    assert any("对不上" in w for w in result.warnings) and result.comparison.target_gap is None
