@@ -96,7 +96,7 @@ def test_goodbye_at_the_end_is_not_a_viewer_drop():
 
 def test_a_weak_stretch_is_found_but_a_short_dip_is_not():
     rows = healthy_rows()
-    rows[20]["orders"] = 0  # 5 minutes without orders (e.g. holding the link): not a finding
+    rows[20]["orders"] = rows[21]["orders"] = 0  # 10 minutes without orders (e.g. holding the link): not a finding
     assert metric_ids(review_text(show_csv(rows), benchmarks=BENCHMARKS)) == set()
     for r in rows[24:32]:   # 40 minutes converting at ~0.3 %
         r["orders"] = 1
@@ -155,3 +155,33 @@ def test_an_image_block_converting_little_is_not_a_weak_stretch():
     plan["run_of_show"][4]["role"] = "image"  # 21:30-22:15 too
     result = review_text(show_csv(rows), plan=plan, benchmarks=BENCHMARKS)
     assert "conversion_rate" not in metric_ids(result)
+
+
+def test_a_slow_start_while_the_room_fills_is_not_a_weak_stretch():
+    rows = healthy_rows()
+    for r in rows[:4]:      # 19:00-19:20 without orders
+        r["orders"], r["gmv"] = 0, 0
+    assert metric_ids(review_text(show_csv(rows), benchmarks=BENCHMARKS)) == set()
+
+
+def test_low_uv_value_is_not_reported_twice_when_conversion_explains_it():
+    rows = healthy_rows()
+    for r in rows:
+        r["orders"] = round(r["entries"] * 0.005)
+        r["gmv"] = r["orders"] * 129.0
+        r["ad_spend"] = round(r["gmv"] / 5, 2)
+    result = review_text(show_csv(rows), benchmarks=BENCHMARKS)
+    assert result.totals["uv_value"] < BENCHMARKS.get("uv_value").concern
+    assert metric_ids(result) == {"conversion_rate"}
+
+
+def test_products_with_few_clicks_or_few_orders_are_not_judged():
+    from .helpers import EXAMPLES
+
+    text = (EXAMPLES / "healthy.csv").read_text(encoding="utf-8")
+    few_clicks = "name,clicks,orders,gmv\n卫衣,2000,240,30960\n新款帽子,60,0,0\n"
+    assert metric_ids(review_text(text, few_clicks, benchmarks=BENCHMARKS)) == set()
+    assert metric_ids(review_text(text, few_clicks.replace(",60,", ",600,"), benchmarks=BENCHMARKS)) == {"product_conversion"}
+    few_orders = "name,clicks,orders,gmv,refunds\n卫衣,200,20,2580,8\n"
+    assert metric_ids(review_text(text, few_orders, benchmarks=BENCHMARKS)) == set()
+    assert metric_ids(review_text(text, few_orders.replace(",20,2580,8", ",40,5160,16"), benchmarks=BENCHMARKS)) == {"refund_rate"}
