@@ -36,6 +36,7 @@ MIN_PRODUCT_ORDERS = 30
 MIN_SPEND = 100.0
 MIN_CLICKS = 100
 MAX_PRODUCT_FINDINGS = 3
+ROLE_NAMES = {"hook": "引流款", "perk": "福利款", "main": "主推款", "profit": "利润款", "image": "形象款"}
 SHOW_METRICS = ("avg_stay", "entry_rate", "conversion_rate", "uv_value", "follow_rate", "interaction_rate", "refund_rate")
 METRIC_ORDER = ("target_gap", "online_drop", "ad_roi", "conversion_rate", "product_conversion", "avg_stay", "entry_rate",
                 "uv_value", "refund_rate", "follow_rate", "interaction_rate")
@@ -174,7 +175,7 @@ def product_findings(ctx: ReviewContext) -> list[Finding]:
         pooled = sum(q.orders for q in others) / sum(q.clicks for q in others) if others and sum(q.clicks for q in others) else None
         text = bench.line_text() + (f"；本场其他商品合计 {pct(pooled)}" if pooled is not None else "")
         role = (ctx.product_roles or {}).get(p.name, "")
-        detail = f"「{p.name}」{count(p.clicks)} 人点击、{count(p.orders)} 单成交" + (f"（方案里是{role}）" if role else "")
+        detail = f"「{p.name}」{count(p.clicks)} 人点击、{count(p.orders)} 单成交" + (f"（方案里是{ROLE_NAMES.get(role, role)}）" if role else "")
         found.append(Finding(metric="product_conversion", severity=severity, value=float(p.click_to_order), benchmark=text,
                              advice=bench.action, sources=bench.cards, when=(ctx.product_when or {}).get(p.name),
                              name=f"{bench.name}：{p.name}", detail=detail, sort_at=-0.5))

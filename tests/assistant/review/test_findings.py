@@ -53,6 +53,7 @@ def test_spend_kept_up_while_viewers_fell_is_timed():
 def test_product_that_was_clicked_but_not_bought_is_named_with_its_block():
     (f,) = review("healthy.csv", "product_not_bought_products.csv", "plan.json").findings
     assert "羽绒服" in f.name and f.when == "20:00-20:45" and f.value == pytest.approx(14 / 3200)
+    assert "方案里是利润款" in f.detail
 
 
 def test_refund_finding_names_the_worst_product_and_net_gmv():
