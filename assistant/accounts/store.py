@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,13 +81,15 @@ class AccountStore:
 
     def __init__(self, data_dir: Path | str, *, hasher: PasswordHasher | None = None,
                  sessions: SessionPolicy = SessionPolicy(), clock: Callable[[], float] = time.time,
-                 timeout: float = 10.0):
+                 timeout: float = 10.0, kdf_concurrency: int = 2):
         self.path = Path(data_dir) / DB_NAME
         self.hasher = hasher or crypto.default_hasher()
         self.policy = sessions
         self.clock = clock
         self.timeout = timeout
         self._dummy_hash = ""
+        # Each argon2 check takes 64 MiB and most of a core: a burst of logins must not exhaust memory.
+        self._kdf_slots = threading.BoundedSemaphore(max(1, kdf_concurrency))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fresh = not self.path.exists()
@@ -131,6 +134,14 @@ class AccountStore:
                 raise
             conn.execute("COMMIT")
 
+    def _hash(self, password: str) -> str:
+        with self._kdf_slots:
+            return crypto.hash_password(self.hasher, password)
+
+    def _matches(self, stored_hash: str, password: str) -> bool:
+        with self._kdf_slots:
+            return crypto.password_matches(self.hasher, stored_hash, password)
+
     def _user_id(self, conn: sqlite3.Connection, name: str) -> int:
         row = conn.execute("SELECT id FROM users WHERE name = ?", (validate_name(name),)).fetchone()
         if row is None:
@@ -142,7 +153,7 @@ class AccountStore:
     def add_user(self, name: str, role: str, password: str) -> User:
         name = validate_name(name)
         role = validate_role(role)
-        password_hash = crypto.hash_password(self.hasher, validate_password(password, name))
+        password_hash = self._hash(validate_password(password, name))
         created_at = _iso(self.clock())
         try:
             with self._write() as conn:
@@ -185,7 +196,7 @@ class AccountStore:
         """Set a new password and end the user's sessions (except ``keep_session``, the token of the
         session that made the change, when given)."""
         name = validate_name(name)
-        password_hash = crypto.hash_password(self.hasher, validate_password(password, name))
+        password_hash = self._hash(validate_password(password, name))
         keep = crypto.digest(keep_session) if keep_session else ""
         with self._write() as conn:
             user_id = self._user_id(conn, name)
@@ -206,13 +217,13 @@ class AccountStore:
                 row = conn.execute("SELECT * FROM users WHERE name = ?", (clean,)).fetchone()
         if row is None:
             if not self._dummy_hash:
-                self._dummy_hash = crypto.hash_password(self.hasher, crypto.new_token())
-            crypto.password_matches(self.hasher, self._dummy_hash, str(password))
+                self._dummy_hash = self._hash(crypto.new_token())
+            self._matches(self._dummy_hash, str(password))
             return None
-        if not crypto.password_matches(self.hasher, row["password_hash"], password):
+        if not self._matches(row["password_hash"], password):
             return None
         if crypto.needs_rehash(self.hasher, row["password_hash"]):
-            new_hash = crypto.hash_password(self.hasher, password)
+            new_hash = self._hash(password)
             with self._write() as conn:
                 conn.execute("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
                              (new_hash, row["id"], row["password_hash"]))

@@ -244,3 +244,33 @@ def test_store_is_shared_between_instances_and_threads(tmp_path):
 def test_default_hasher_is_argon2id_with_library_defaults(tmp_path):
     store = AccountStore(tmp_path)
     assert store.hasher.time_cost >= 3 and store.hasher.memory_cost >= 65536
+
+
+def test_at_most_two_password_checks_run_at_once(tmp_path):
+    import threading
+    import time
+
+    class SlowHasher(PasswordHasher):
+        def __init__(self):
+            super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
+            self.active = self.peak = 0
+            self.lock = threading.Lock()
+
+        def verify(self, hash, password):  # noqa: A002
+            with self.lock:
+                self.active += 1
+                self.peak = max(self.peak, self.active)
+            time.sleep(0.05)
+            with self.lock:
+                self.active -= 1
+            return super().verify(hash, password)
+
+    hasher = SlowHasher()
+    store = AccountStore(tmp_path, hasher=hasher)
+    store.add_user("douya", "streamer", PASSWORD)
+    threads = [threading.Thread(target=store.verify, args=("douya", PASSWORD)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert hasher.peak == 2
