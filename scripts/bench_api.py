@@ -36,7 +36,7 @@ P95_TARGET_S = 1.0
 
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _serve(port: int, accounts_dir: str) -> None:

@@ -19,6 +19,7 @@ import pytest
 
 from common.env import apply_process_defaults
 from tests.support.cli import CliResult, invoke_main
+from tests.support.index_cache import shipped_index_into  # reads PLAYBOOK_TEST_CACHE_DIR first
 from tests.support.paths import SHIPPED_CARDS
 
 # Offline everywhere: no hub downloads, no telemetry; no setting leaks in from the shell.
@@ -119,16 +120,14 @@ def browser():
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory):
     """Settings of a real index (Chroma + the default embedder) of the shipped handbook, built once per
-    test session and shared by every package's tests: read-only use (copy its data dir to write)."""
+    test session and shared by every package's tests: read-only use (copy its data dir to write).
+    Built once per content (tests/support/index_cache.py) and copied into this session's tmp dir."""
     from index.api import rebuild
     from reliability.data import settings_for
 
     root = tmp_path_factory.mktemp("shipped-index")
-    cards = root / "cards"
-    shutil.copytree(SHIPPED_CARDS, cards)
-    settings = settings_for(root / "data", cards)
-    rebuild(settings)
-    return settings
+    data, cards = shipped_index_into(root, lambda d, c: rebuild(settings_for(d, c)))
+    return settings_for(data, cards)
 
 
 @pytest.fixture(scope="session")

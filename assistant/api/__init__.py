@@ -8,4 +8,4 @@ from assistant.api.errors import ApiError
 from assistant.api.exchanges import ExchangeHook, conversation_key
 from assistant.api.server import serve
 
-__all__ = ["ApiOptions", "ApiError", "ExchangeHook", "conversation_key", "create_app", "serve"]
+__all__ = ["ApiError", "ApiOptions", "ExchangeHook", "conversation_key", "create_app", "serve"]

@@ -90,7 +90,7 @@ class ShowData:
 
     @property
     def minutes(self) -> int:
-        return int(round((self.end - self.start).total_seconds() / 60))
+        return round((self.end - self.start).total_seconds() / 60)
 
     def has(self, column: str) -> bool:
         return column in self.columns

@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.review.errors import DataProblem, ShowDataError
 from assistant.review.models import (
-    OPTIONAL_FIELDS, PRODUCT_HEADERS, PRODUCT_OPTIONAL, PRODUCT_REQUIRED, REQUIRED_FIELDS, SHOW_HEADERS,
+    OPTIONAL_FIELDS, PRODUCT_HEADERS, PRODUCT_REQUIRED, REQUIRED_FIELDS, SHOW_HEADERS,
     Interval, ProductRow, ShowData,
 )
 from assistant.review.tables import RawTable, alias_map, read_table

@@ -17,17 +17,17 @@ from playbook.plan_material import (
 from tests.conftest import SHIPPED_CARDS
 
 SHAPES = {
-    "online_drop": dict(concern=0.3, window_minutes=10),
-    "avg_stay": dict(concern=45, good=120),
-    "entry_rate": dict(concern=0.3, good=0.4),
-    "conversion_rate": dict(concern=0.01, good=0.03),
-    "uv_value": dict(concern=0.5, good=1.5),
-    "follow_rate": dict(concern=0.01, good=0.05),
-    "interaction_rate": dict(concern=0.02, good=0.05),
-    "ad_roi": dict(concern=1.0, good=1.2),
-    "product_conversion": dict(concern=0.05, good=0.1),
-    "refund_rate": dict(concern=0.2, good=0.1),
-    "gpm": dict(concern=300, good=800),
+    "online_drop": {"concern": 0.3, "window_minutes": 10},
+    "avg_stay": {"concern": 45, "good": 120},
+    "entry_rate": {"concern": 0.3, "good": 0.4},
+    "conversion_rate": {"concern": 0.01, "good": 0.03},
+    "uv_value": {"concern": 0.5, "good": 1.5},
+    "follow_rate": {"concern": 0.01, "good": 0.05},
+    "interaction_rate": {"concern": 0.02, "good": 0.05},
+    "ad_roi": {"concern": 1.0, "good": 1.2},
+    "product_conversion": {"concern": 0.05, "good": 0.1},
+    "refund_rate": {"concern": 0.2, "good": 0.1},
+    "gpm": {"concern": 300, "good": 800},
 }
 
 

@@ -39,7 +39,7 @@ def test_a_typo_then_the_right_password_logs_in_at_once(setup):
 def test_strangers_guesses_lock_only_the_strangers_client(setup):
     store, limiter, clock = setup
     for _ in range(LoginPolicy().lockout_failures):
-        result = login(store, limiter, "boss", "guess", client="203.0.113.9")
+        login(store, limiter, "boss", "guess", client="203.0.113.9")
         clock.now += 60  # slow enough to pass every delay
     refused = login(store, limiter, "boss", "the real password", client="203.0.113.9")
     assert not refused.ok and refused.locked and "分钟后再试" in refused.message and "其他设备不受影响" in refused.message

@@ -110,7 +110,7 @@ def test_hook_files_a_chat_under_one_key_across_requests(client, exchanges):
     assert len(calls) == 2
     keys = {conversation_key(user, messages) for user, messages, _ in calls}
     assert len(keys) == 1
-    user, messages, _ = calls[1]
+    _user, messages, _ = calls[1]
     assert [t.role for t in messages] == ["user", "assistant", "user"] and messages[1].sources, \
         "the sources list in our earlier reply is read back as that turn's sources"
 

@@ -98,7 +98,7 @@ def test_products_errors():
 
 
 def test_long_error_lists_are_capped_in_the_message_but_kept():
-    text = HEAD + "".join(f"19:{m:02d},x,1,0,0\n" for m in range(0, 60))
+    text = HEAD + "".join(f"19:{m:02d},x,1,0,0\n" for m in range(60))
     err = problems(text)
     assert len(err.problems) > 30 and "还有" in str(err)
 
