@@ -7,8 +7,9 @@ covers everything the index depends on: the cards and the taxonomy, the source o
 build it (``common``, ``settings``, ``playbook``, ``index``) and the versions of Chroma and the
 embedder, so any change to those builds afresh. A fresh CI machine simply builds once.
 
-When only the cards changed, the newest entry built by the same code seeds the new one, and the
-(incremental) rebuild re-embeds just the changed cards.
+A new entry is seeded from the newest one (built by the same code when there is one), and the
+incremental rebuild re-embeds just what changed — the same path a deployment takes after an upgrade;
+CI on a fresh machine always builds from scratch.
 
 ``PLAYBOOK_TEST_CACHE_DIR`` names the folder (default ``~/.cache/playbook-tests``); ``off`` disables
 the cache. Only the newest few entries are kept.
@@ -107,8 +108,10 @@ def shipped_index_into(target: Path, build: Callable[[Path, Path], None]) -> tup
             # Built in place (the snapshot's card paths name entry/cards); "complete" is written last,
             # so an interrupted build is redone next time.
             shutil.rmtree(entry, ignore_errors=True)
-            seed = _newest(root, f"index-{key.split('-')[0]}-")
-            if seed is not None:  # same code, other cards: the rebuild re-embeds only what changed
+            # Seed from the newest build (same code first): the rebuild is incremental, as after an
+            # upgrade in production, and re-embeds only what changed (a fresh machine builds from scratch).
+            seed = _newest(root, f"index-{key.split('-')[0]}-") or _newest(root, "index-")
+            if seed is not None:
                 shutil.copytree(seed / "data", entry / "data")
             shutil.copytree(SHIPPED_CARDS, entry / "cards")
             build(entry / "data", entry / "cards")
