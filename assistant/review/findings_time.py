@@ -4,7 +4,8 @@ Noise rules:
 - ``WARMUP_MINUTES``: the first minutes fill the room; stretch and spend rules start after them.
 - ``CLOSING_MINUTES``: a drop whose low point is in the last minutes is the show's goodbye.
 - online_drop: a fall of at least the benchmark's ``concern`` (fraction) from the highest online of
-  the previous ``window_minutes`` (benchmark; default 10), from at least ``MIN_ONLINE`` viewers and
+  the previous ``window_minutes`` (benchmark; default 10; rows coarser than that compare with the
+  previous row), from at least ``MIN_ONLINE`` viewers and
   by at least ``MIN_FALL`` viewers. Falls within one window are one event; at most 3 events. High
   when the fall is ``FAR``-past the line (e.g. 50 % for a 30 % line).
 - Stretches: the show is cut into windows of ``WINDOW_MINUTES``; consecutive windows past the
@@ -19,6 +20,7 @@ Noise rules:
 
 from __future__ import annotations
 
+import statistics
 from datetime import timedelta
 from typing import Sequence
 
@@ -73,7 +75,9 @@ def online_drops(ctx: ReviewContext) -> list[Finding]:
     bench = ctx.benchmarks.get("online_drop")
     if bench is None or len(ctx.intervals) < 2:
         return []
-    window = timedelta(minutes=bench.window_minutes or 10)
+    line_minutes = bench.window_minutes or 10
+    step = statistics.median(i.minutes for i in ctx.intervals)
+    window = timedelta(minutes=max(line_minutes, step))  # rows coarser than the window: compare adjacent rows
     closing = ctx.intervals[-1].end - timedelta(minutes=CLOSING_MINUTES)
     events: list[tuple[float, Interval, Interval]] = []     # (fall, peak, trough)
     last_trough = None
@@ -102,7 +106,8 @@ def online_drops(ctx: ReviewContext) -> list[Finding]:
         minutes = (trough.start - peak.start).total_seconds() / 60
         found.append(Finding(
             metric="online_drop", severity="high" if past_far(bench, fall) else "medium", value=round(fall, 4),
-            benchmark=f"经验线：{bench.window_minutes or 10} 分钟内下跌不超过 {pct(bench.concern)}",
+            benchmark=f"经验线：{line_minutes} 分钟内下跌不超过 {pct(bench.concern)}"
+            + (f"（数据每 {step:g} 分钟一行，按相邻两行比）" if step > line_minutes else ""),
             advice=bench.action, sources=bench.cards, when=span(peak.start, trough.start), name=bench.name,
             detail=f"在线从 {count(peak.online)} 跌到 {count(trough.online)}（{minutes:g} 分钟内）" + _block_note(ctx, peak.start),
             sort_at=(peak.start - start).total_seconds() / 60,
