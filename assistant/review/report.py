@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from assistant.review.benchmarks import BenchmarkSet, BreakEven, account_baseline, totals_key
 from assistant.review.findings import SEVERITY_NAMES, Finding
@@ -122,7 +122,8 @@ class ReviewResult:
 
     # --- Markdown -------------------------------------------------------------------------------
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, titles: Mapping[str, str] | None = None) -> str:
+        """The report for the team chat; with ``titles`` (card id → title) the cards are named by title too."""
         t = self.totals
         who = self.account or (self.plan.streamer if self.plan else "")
         day = self.show.start.strftime("%Y-%m-%d ") if self.show.dated else ""
@@ -149,7 +150,8 @@ class ReviewResult:
             if f.detail:
                 lines.append(f"   - 情况：{f.detail}")
             lines.append(f"   - 怎么做：{f.advice}")
-            lines.append(f"   - 手册：{'、'.join(f.sources)}")
+            cards = [f"《{titles[c]}》（{c}）" if titles and c in titles else c for c in f.sources]
+            lines.append(f"   - 手册：{'、'.join(cards)}")
         if self.comparison is not None:
             lines += ["", "## 分段对比（按方案）", "", "| 时段 | 环节 | 在线变化 | 成交单数 | GMV | 目标 |", "| --- | --- | --- | --- | --- | --- |"]
             for s in self.comparison.segments:
