@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from assistant.review.benchmarks import BenchmarkSet
 from assistant.review.errors import StoreError
-from assistant.review.metrics import show_totals
+from assistant.review.metrics import product_metrics, show_totals
 from assistant.review.models import PlanInfo, ProductRow, ShowData
 from assistant.review.parse import read_products, read_show
 from assistant.review.plan_file import load_plan
@@ -106,7 +106,7 @@ def review_parsed(show: ShowData, products: tuple[ProductRow, ...], plan: PlanIn
     started = show.start.isoformat(timespec="minutes")
     same = None
     if store is not None:
-        same = store.find_same(owner, name, started, show_totals(show.intervals))
+        same = store.find_same(owner, name, started, show_totals(show.intervals, product_metrics(products)))
     history = _history(store, owner, name, show, dated, exclude or same)
     result = review_show(show, products=products, plan=plan, benchmarks=handbook.benchmarks, history=history,
                          break_even=break_even, goal_sources=handbook.goal_cards, account=name)
