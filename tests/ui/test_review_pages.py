@@ -45,7 +45,7 @@ def button(at: AppTest, label: str):
 
 
 def page_links(at: AppTest) -> list:
-    return [el for el in at.get("page_link")]
+    return list(at.get("page_link"))
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
@@ -245,7 +245,7 @@ def test_live_paste_an_export_and_finish_into_a_review(app_data):
     button(at, "导入").click()
     ok(at.run())
     assert "已记录 48 条" in texts(at)
-    history = [d.value for d in at.dataframe if "指标" in d.value.columns][0]
+    history = next(d.value for d in at.dataframe if "指标" in d.value.columns)
     assert "在线人数下滑速度" in set(history["指标"])                      # fired at 20:45, over since
     button(at, "下播了：生成复盘并保存").click()
     ok(at.run())
