@@ -173,7 +173,7 @@ def _plan_blocks(view) -> None:
 
 def _kpis(view) -> None:
     totals, last = view.status.totals, view.points[-1]
-    tiles = [("在线（最新）", charts.short_number(last.online)), ("成交金额", charts.short_number(totals.get("gmv") or 0) + " 元"),
+    tiles = [("在线（最新）", charts.short_number(last.online)), ("成交金额（元）", charts.short_number(totals.get("gmv") or 0)),
              ("成交单数", charts.short_number(totals.get("orders") or 0)), ("进入人数", charts.short_number(totals.get("entries") or 0))]
     if totals.get("conversion_rate") is not None:
         tiles.append(("看播转化", f"{totals['conversion_rate']:.1%}"))

@@ -135,8 +135,10 @@ def _tiles(result) -> None:
         for tile in shown:
             delta, color, arrow = _tile_delta(tile)
             notes = [n for n in (tile["benchmark"], f"本账号往常 {tile['baseline_text']}" if tile["baseline_text"] else "") if n]
-            label = f":red[{tile['label']}]" if tile["status"] == "weak" else tile["label"]
-            text = charts.short_number(tile["value"]) + " 元" if tile["key"] in MONEY_TILES and tile["value"] >= 1e4 else tile["text"]
+            name, text = tile["label"], tile["text"]
+            if tile["key"] in MONEY_TILES:  # "（元）" in the label keeps the number short enough for a phone
+                name, text = f"{name}（元）", charts.short_number(tile["value"])
+            label = f":red[{name}]" if tile["status"] == "weak" else name
             st.metric(label, text, delta=delta, delta_color=color, delta_arrow=arrow, help="；".join(notes) or None,
                       border=True, width=160)
     with st.expander("全部指标（和手册经验线、本账号往常比）", icon=":material/table_chart:"):
