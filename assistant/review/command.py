@@ -32,9 +32,7 @@ def review_command(settings, data: str, products: str | None = None, plan: str |
     raw = read_input_file(data_path, "数据文件")
     raw_products = read_input_file(Path(products), "商品文件") if products else None
     raw_plan = read_input_file(Path(plan), "方案文件", plan=True) if plan else None
-    from playbook.loader import load_cards
-
-    handbook = Handbook.from_cards(load_cards(settings.cards_dir))
+    handbook = Handbook.from_dir(settings.cards_dir)
     reviewed = review_upload(raw, data_name=data_path.name, products=raw_products,
                              products_name=Path(products).name if products else "商品文件", plan=raw_plan, handbook=handbook,
                              store=lambda: _open(settings, save, check_owner), owner=owner, account=account, break_even=break_even, save=save, title=title)

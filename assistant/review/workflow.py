@@ -12,6 +12,7 @@ twice keeps one copy.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping
 
@@ -38,6 +39,11 @@ class Handbook:
     titles: Mapping[str, str]
 
     @classmethod
+    def from_dir(cls, cards_dir) -> "Handbook":
+        """The handbook of a cards folder, read again only when a card file changes (kept per process)."""
+        return _handbook_of(str(cards_dir), cards_signature(cards_dir))
+
+    @classmethod
     def from_cards(cls, cards: Iterable[Any] | None = None) -> "Handbook":
         if cards is None:
             from playbook.loader import load_cards
@@ -47,6 +53,20 @@ class Handbook:
         cards = list(cards)
         benchmarks, goal_cards, ids = handbook_benchmarks(cards)
         return cls(benchmarks, goal_cards, ids, {c.id: c.title for c in cards})
+
+
+def cards_signature(cards_dir) -> tuple:
+    """(path, mtime) of every card file: what decides whether the handbook must be read again."""
+    from pathlib import Path
+
+    return tuple((str(f), f.stat().st_mtime_ns) for f in sorted(Path(cards_dir).rglob("*.md")))
+
+
+@functools.lru_cache(maxsize=4)
+def _handbook_of(cards_dir: str, signature: tuple) -> Handbook:
+    from playbook.loader import load_cards
+
+    return Handbook.from_cards(load_cards(cards_dir))
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from assistant.review.models import Interval, PlanInfo
 from assistant.review.parse import read_show
 from assistant.review.plan_file import align_blocks
 from assistant.review.store import LiveSession, ReviewStore
-from assistant.review.workflow import review_parsed
+from assistant.review.workflow import cards_signature, review_parsed
 from settings import Settings
-from ui.backend.review import ReviewOutcome, cards_signature, owner, review_handbook
+from ui.backend.review import ReviewOutcome, owner, review_handbook
 
 RUNNING = ("entries", "orders", "gmv", "ad_spend")
 FIELD_LABELS = {"entries": "进入人数", "orders": "成交单数", "gmv": "成交金额", "ad_spend": "投流消耗"}

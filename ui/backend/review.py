@@ -7,7 +7,6 @@ column, and nothing is stored.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -56,21 +55,9 @@ class ReviewOutcome:
         return self.result is not None
 
 
-def cards_signature(cards_dir: Path) -> tuple:
-    files = sorted(Path(cards_dir).rglob("*.md"))
-    return tuple((str(f), f.stat().st_mtime_ns) for f in files)
-
-
-@functools.lru_cache(maxsize=4)
-def _handbook(cards_dir: str, signature: tuple) -> Handbook:
-    from playbook.loader import load_cards
-
-    return Handbook.from_cards(load_cards(Path(cards_dir)))
-
-
 def review_handbook(settings: Settings) -> Handbook:
     """The handbook's lines and card titles (read again when a card file changes)."""
-    return _handbook(str(settings.cards_dir), cards_signature(settings.cards_dir))
+    return Handbook.from_dir(settings.cards_dir)
 
 
 def card_titles(settings: Settings) -> dict[str, str]:
