@@ -14,7 +14,7 @@ Noise rules:
   plan, blocks whose role is ``image`` (形象款, shown more than sold) are left out for conversion.
 - Spend kept up while viewers fell: 15-minute windows whose average online is ``SPEND_FALL`` below
   the best earlier window while the spend per minute stays at ``SPEND_KEPT`` of that window's, for
-  ``MIN_SPEND_MINUTES``; high when the stretch's ROI is under the line (concern × break-even),
+  ``MIN_SPEND_MINUTES`` (windows tried at every phase, the worst stretch kept); high when the stretch's ROI is under the line (concern × break-even),
   medium when it is under 70 % of the rest of the show's ROI, nothing if the money still paid as before.
 """
 
@@ -39,6 +39,7 @@ MIN_STRETCH_MINUTES = 20
 MIN_STRETCH_ENTRIES = 300
 SPEND_WINDOW = 15
 SPEND_FALL, SPEND_KEPT, MIN_SPEND_MINUTES = 0.30, 0.8, 30
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 STRETCH_SHARE = 0.6   # a weak stretch covering more of the show than this is "the whole show"
 
 
@@ -172,7 +173,18 @@ def ad_spend_while_falling(ctx: ReviewContext) -> Finding | None:
     if bench is None or ctx.break_even is None or (ctx.totals.get("ad_spend") or 0) < MIN_SPEND:
         return None
     usable = [i for i in _after_warmup(ctx) if i.ad_spend is not None]
-    groups = windows(usable, SPEND_WINDOW)
+    found = []
+    for shift in range(len(usable)):  # every phase of the windows, so a stretch is not missed by where they start
+        if sum(i.minutes for i in usable[:shift]) >= SPEND_WINDOW:
+            break
+        finding = _spend_falling(ctx, bench, usable, usable[shift:])
+        if finding is not None:
+            found.append(finding)
+    return min(found, key=lambda f: (SEVERITY_RANK[f.severity], f.value), default=None)
+
+
+def _spend_falling(ctx: ReviewContext, bench, usable: list[Interval], phased: list[Interval]) -> Finding | None:
+    groups = windows(phased, SPEND_WINDOW)
     stats = [stretch_totals(g) for g in groups]
     rates = [s["ad_spend"] / s["minutes"] for s in stats]
     flags = []

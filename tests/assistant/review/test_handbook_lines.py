@@ -74,3 +74,17 @@ def test_the_lines_are_the_handbooks_not_constants():
     stricter = BenchmarkSet(items={**BENCHMARKS.items, "avg_stay": replace(BENCHMARKS.get("avg_stay"), concern=100.0)})
     assert metric_ids(review_text(data, benchmarks=BENCHMARKS)) == set()
     assert metric_ids(review_text(data, benchmarks=stricter)) == {"avg_stay"}
+
+
+@pytest.mark.parametrize("lead", [0, 1, 2])
+def test_spend_kept_up_while_viewers_fell_is_found_wherever_the_windows_start(lead):
+    """10-minute rows; the same 40-minute stretch (online halved, spend per minute up, ROI under break-even)
+    after 0, 1 or 2 extra rows: where the windows happen to start must not decide whether it is found."""
+    rows = ["time,online,entries,orders,gmv,ad_spend"]
+    minute = 19 * 60
+    plan = [(1000, 300, 14, 1400, 400)] * (6 + lead) + [(480, 140, 2, 200, 800)] * 4 + [(1000, 300, 14, 1400, 300)] * 6
+    for online, entries, orders, gmv, spend in plan:
+        rows.append(f"{minute // 60:02d}:{minute % 60:02d},{online},{entries},{orders},{gmv},{spend}")
+        minute += 10
+    found = [f for f in review_text("\n".join(rows) + "\n", benchmarks=BENCHMARKS).findings if f.metric == "ad_roi"]
+    assert found and "人少了投流没减" in found[0].name, [f.to_json() for f in found]
