@@ -47,3 +47,4 @@ bench: setup
 	$(PY) scripts/bench_assistant.py
 	$(PY) scripts/compare_embedders.py
 	$(PY) scripts/bench_scale.py --chunks 20000
+	$(PY) scripts/bench_review.py

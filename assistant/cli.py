@@ -1,7 +1,9 @@
-"""Command line: ``python -m assistant ask "问题" [--json] [--history FILE]`` and
-``python -m assistant plan --input FILE --format json|md [--ics FILE]``.
+"""Command line: ``python -m assistant ask "问题" [--json] [--history FILE]``,
+``python -m assistant plan --input FILE --format json|md [--ics FILE]`` and
+``python -m assistant review --data FILE [--products FILE] [--plan PLAN.json] [--format json|md]``.
 
-Only dispatching: answers come from :mod:`assistant.answer`, plans from :mod:`assistant.plan`; exit codes
+Only dispatching: answers come from :mod:`assistant.answer`, plans from :mod:`assistant.plan`, reviews
+from :mod:`assistant.review`; exit codes
 and error messages from :func:`common.cli.run` (0 success, 1 runtime failure, 2 bad usage or input).
 """
 
@@ -23,6 +25,7 @@ examples:
   python -m assistant ask "那发几条？" --history chat.json     # chat.json: [{"role": "user", "content": "..."}, ...]
   python -m assistant plan --input plan.yaml --format md
   python -m assistant plan --input plan.yaml --format json --ics warmup.ics
+  python -m assistant review --data show.csv --products products.csv --plan plan.json --format md
 """
 
 
@@ -36,7 +39,7 @@ def _out(text: str) -> None:
     click.echo(text if text.endswith("\n") else text + "\n", nl=False)
 
 
-@click.group(help="Answers from the operator handbook, and pre-broadcast plans.", epilog=EXAMPLES,
+@click.group(help="Answers from the operator handbook, pre-broadcast plans and show reviews.", epilog=EXAMPLES,
              context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     pass
@@ -110,6 +113,63 @@ def plan(input_file: str, fmt: str, ics: str | None, output: str | None, pick: i
     if ics:
         write_file_atomic(ics, plan_ics(drafted))
     return 0
+
+
+REVIEW_EXAMPLES = """\b
+examples (synthetic example shows ship in assistant/review/examples/):
+  python -m assistant review --data show.csv --format md
+  python -m assistant review --data show.xlsx --products products.csv --plan plan.json --format json
+  python -m assistant review --data show.csv --account 示例女装店 --save   # later shows compare with this one
+\b
+FILE: CSV (UTF-8, UTF-8-BOM, GB18030) or XLSX, one row per 1-15 minutes, headers in English or Chinese:
+  time/时间, online/在线人数, entries/进入人数, orders/成交单数, gmv/成交金额 (required);
+  exposures/曝光人数, avg_stay_seconds/平均停留时长, comments/评论数, new_followers/新增粉丝, ad_spend/投流消耗.
+Invalid data: exit 2 naming the row and the column; nothing is stored.
+"""
+
+
+@cli.command(help="Review a show's data (复盘): findings with the handbook's cards, as JSON or Markdown.",
+             epilog=REVIEW_EXAMPLES)
+@click.option("--data", required=True, metavar="FILE", help="The show's per-interval data (CSV or XLSX).")
+@click.option("--products", metavar="FILE", help="Per-product data: name/商品, clicks/点击人数, orders/成交单数, gmv/成交金额[, refunds/退款单数].")
+@click.option("--plan", "plan_file", metavar="PLAN.json", help="The show's plan (`assistant plan --format json`): blocks and targets compared.")
+@click.option("--format", "fmt", type=click.Choice(("json", "md")), default="json", show_default=True, help="Output format.")
+@click.option("--account", metavar="NAME", help="The streamer account (default: the plan's streamer); compared with its own stored shows.")
+@click.option("--break-even", "break_even", type=click.FloatRange(min=0, min_open=True), metavar="ROI",
+              help="Break-even ROI of the paid traffic (default: from the plan's product costs).")
+@click.option("--save", is_flag=True, help="Store the reviewed show under the data dir (later reviews of the account use its median).")
+@click.option("--owner", default="", metavar="USER", help="App user the stored show belongs to (default '': single-user mode).")
+@click.option("--title", default="", metavar="TEXT", help="Title of the stored show.")
+@click.option("--output", metavar="FILE", help="Write the review to FILE instead of stdout.")
+def review(data: str, products: str | None, plan_file: str | None, fmt: str, account: str | None, break_even: float | None,
+           save: bool, owner: str, title: str, output: str | None) -> int:
+    from assistant.review.command import review_command
+
+    settings = _settings()
+    out = review_command(settings, data, products, plan_file, fmt=fmt, account=account, break_even=break_even, save=save,
+                         owner=owner, title=title, check_owner=lambda: _check_owner(settings, owner))
+    if output:
+        write_file_atomic(output, out.text if out.text.endswith("\n") else out.text + "\n")
+    else:
+        _out(out.text)
+    for note in out.notes:
+        click.echo(note, err=True)
+    return 0
+
+
+def _check_owner(settings, owner: str) -> None:
+    """With accounts, a stored show must belong to an existing user (else nobody could open it)."""
+    from assistant.accounts import open_store
+
+    accounts = open_store(settings)
+    if not accounts.has_users():
+        if owner:
+            raise click.UsageError(f"--owner {owner!r}: there are no accounts (single-user mode stores shows with no owner)")
+        return
+    if not owner:
+        raise click.UsageError("accounts exist: pass --owner USER (the app user who will see the stored show)")
+    if accounts.get_user(owner) is None:
+        raise click.UsageError(f"--owner {owner!r}: no such user (python -m assistant users list)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

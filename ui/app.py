@@ -20,6 +20,8 @@ st.set_page_config(page_title="操盘手手册助手", page_icon=str(Path(__file
 PAGES = [
     st.Page("views/chat.py", title="问答", icon=":material/chat:", url_path="chat", default=True),
     st.Page("views/plan.py", title="播前方案", icon=":material/event_note:", url_path="plan"),
+    st.Page("views/live.py", title="播中看板", icon=":material/monitoring:", url_path="live"),
+    st.Page("views/review.py", title="复盘", icon=":material/analytics:", url_path="review"),
     st.Page("views/handbook.py", title="手册", icon=":material/menu_book:", url_path="handbook"),
     st.Page("views/maintain.py", title="维护", icon=":material/build:", url_path="maintain"),
 ]

@@ -1,9 +1,10 @@
-"""``POST /v1/reviews``: the review engine is built on another branch; this is the one place that
-calls it, so wiring it is a change here only.
+"""``POST /v1/reviews``: ``{"data": CSV text, "products": CSV text?, "plan": plan JSON?}`` → the review JSON
+(contracts.md "Show data and review"), judged by the served handbook's lines (the cards of the index).
 
-Expected: ``assistant.review.review_from_text(data=CSV text, products=CSV text | None, plan=plan JSON
-| None, cards=cards by id)`` returning the review (an object with ``to_json()`` or the JSON dict), and
-raising an error with a message naming the row and column for invalid data.
+Invalid show data or products: 422 with the message naming every row and column, ``param`` "data" or
+"products" and ``problems`` [{"row", "column", "message"}]; an unusable plan: 422, ``param`` "plan",
+``problems`` [{"field", "message"}]. A body of the wrong shape is 400 (the app's validation handler).
+Nothing is stored: over the API a review is stateless.
 """
 
 from __future__ import annotations
@@ -13,26 +14,22 @@ from typing import Any, Mapping
 from assistant.api.errors import ApiError
 
 
-def _engine():
-    try:
-        from assistant.review import review_from_text  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return review_from_text
-
-
 def review_available() -> bool:
-    return _engine() is not None
+    return True
 
 
 def run_review(data: str, products: str | None, plan: dict | None, cards: Mapping[str, Any]) -> dict:
-    engine = _engine()
-    if engine is None:
-        raise ApiError(501, "复盘接口还没有启用：这个版本还没有复盘引擎（assistant.review）。", code="not_implemented")
+    from assistant.review import PlanFileError, ShowDataError
+    from assistant.review.workflow import Handbook, review_upload
+
     try:
-        result = engine(data=data, products=products, plan=plan, cards=cards)
-    except ValueError as exc:  # invalid show data: the message names the row and the column
-        problems = getattr(exc, "problems", None)
-        extra = {"problems": [{"field": f, "message": m} for f, m in problems]} if problems else None
-        raise ApiError(422, str(exc), code="invalid_value", param="data", extra=extra) from None
-    return result.to_json() if hasattr(result, "to_json") else result
+        reviewed = review_upload(data, data_name="data", products=products or None, products_name="products", plan=plan,
+                                 handbook=Handbook.from_cards(cards.values()))
+    except ShowDataError as exc:
+        problems = [{"row": p.row, "column": p.column, "message": p.message} for p in exc.problems]
+        param = "products" if exc.source == "products" else "data"
+        raise ApiError(422, str(exc), code="invalid_value", param=param, extra={"problems": problems}) from None
+    except PlanFileError as exc:
+        problems = [{"field": f"plan.{path}" if not path.startswith("(") else "plan", "message": m} for path, m in exc.problems]
+        raise ApiError(422, str(exc), code="invalid_value", param="plan", extra={"problems": problems}) from None
+    return reviewed.result.to_json()

@@ -13,7 +13,10 @@ MAX_LISTED = 30  # problems spelled out in the message; all of them stay on ``.p
 
 
 class ReviewError(Exception):
-    """Base class of the package's errors."""
+    """Base class of the package's errors. ``exit_code`` is what a command line exits with
+    (common.cli: 2 = the user's input is invalid, 1 = a runtime failure)."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -36,17 +39,22 @@ class DataProblem:
 class ShowDataError(ReviewError, ValueError):
     """A show data or products file cannot be used; ``problems`` lists every problem found."""
 
+    exit_code = 2
+
     def __init__(self, problems: list[DataProblem] | tuple[DataProblem, ...], source: str = "数据文件"):
         self.problems = tuple(problems)
         self.source = source
         lines = [f"- {p}" for p in self.problems[:MAX_LISTED]]
         if len(self.problems) > MAX_LISTED:
             lines.append(f"- ……还有 {len(self.problems) - MAX_LISTED} 处问题")
-        super().__init__(f"{source}有 {len(self.problems)} 处问题，请改正后重新上传：\n" + "\n".join(lines))
+        sep = "" if source.endswith("文件") else " "
+        super().__init__(f"{source}{sep}有 {len(self.problems)} 处问题，请改正后重新上传：\n" + "\n".join(lines))
 
 
 class PlanFileError(ReviewError, ValueError):
     """The plan JSON cannot be used; ``problems`` lists (field path, message) pairs."""
+
+    exit_code = 2
 
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = tuple(problems)
@@ -66,6 +74,10 @@ class BenchmarkError(ReviewError, ValueError):
 class LiveInputError(ReviewError, ValueError):
     """A number typed into the live console is unusable (the message names the field)."""
 
+    exit_code = 2
+
 
 class StoreError(ReviewError, LookupError):
     """A stored show or live session that does not exist for this owner, or an invalid value."""
+
+    exit_code = 2

@@ -13,7 +13,8 @@ Noise rules (a healthy show must come out clean): show-level rates need ``MIN_EN
 (``MIN_EXPOSURES`` exposures for the entry rate, ``MIN_PRODUCT_ORDERS`` product orders for
 refunds, ``MIN_SPEND`` yuan for ROI); a metric without a benchmark is not judged (a finding must cite
 a card); UV value is not reported when conversion already is (UV value = conversion × AOV, the same
-problem twice). Time rules live in ``findings_time``.
+problem twice); with a plan, a product whose lineup role is ``image`` (形象款, the price anchor the
+handbook shows rather than sells) is not judged on click-to-order. Time rules live in ``findings_time``.
 """
 
 from __future__ import annotations
@@ -170,6 +171,8 @@ def product_findings(ctx: ReviewContext) -> list[Finding]:
     for p in ctx.products:
         if p.clicks < MIN_CLICKS or p.click_to_order is None or not bench.weak(p.click_to_order):
             continue
+        if (ctx.product_roles or {}).get(p.name) == "image":
+            continue  # 形象款: shown as the price anchor, not there to be bought (glossary-jargon, run-of-show-template)
         severity = "high" if past_far(bench, p.click_to_order) and (p.click_share or 0) >= 0.1 else "medium"
         others = [q for q in ctx.products if q is not p]
         pooled = sum(q.orders for q in others) / sum(q.clicks for q in others) if others and sum(q.clicks for q in others) else None

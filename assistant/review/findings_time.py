@@ -4,7 +4,8 @@ Noise rules:
 - ``WARMUP_MINUTES``: the first minutes fill the room; stretch and spend rules start after them.
 - ``CLOSING_MINUTES``: a drop whose low point is in the last minutes is the show's goodbye.
 - online_drop: a fall of at least the benchmark's ``concern`` (fraction) from the highest online of
-  the previous ``window_minutes`` (benchmark; default 10), from at least ``MIN_ONLINE`` viewers and
+  the previous ``window_minutes`` (benchmark; default 10; rows coarser than that compare with the
+  previous row), from at least ``MIN_ONLINE`` viewers and
   by at least ``MIN_FALL`` viewers. Falls within one window are one event; at most 3 events. High
   when the fall is ``FAR``-past the line (e.g. 50 % for a 30 % line).
 - Stretches: the show is cut into windows of ``WINDOW_MINUTES``; consecutive windows past the
@@ -13,12 +14,13 @@ Noise rules:
   plan, blocks whose role is ``image`` (形象款, shown more than sold) are left out for conversion.
 - Spend kept up while viewers fell: 15-minute windows whose average online is ``SPEND_FALL`` below
   the best earlier window while the spend per minute stays at ``SPEND_KEPT`` of that window's, for
-  ``MIN_SPEND_MINUTES``; high when the stretch's ROI is under the line (concern × break-even),
+  ``MIN_SPEND_MINUTES`` (windows tried at every phase, the worst stretch kept); high when the stretch's ROI is under the line (concern × break-even),
   medium when it is under 70 % of the rest of the show's ROI, nothing if the money still paid as before.
 """
 
 from __future__ import annotations
 
+import statistics
 from datetime import timedelta
 from typing import Sequence
 
@@ -37,6 +39,7 @@ MIN_STRETCH_MINUTES = 20
 MIN_STRETCH_ENTRIES = 300
 SPEND_WINDOW = 15
 SPEND_FALL, SPEND_KEPT, MIN_SPEND_MINUTES = 0.30, 0.8, 30
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 STRETCH_SHARE = 0.6   # a weak stretch covering more of the show than this is "the whole show"
 
 
@@ -73,7 +76,9 @@ def online_drops(ctx: ReviewContext) -> list[Finding]:
     bench = ctx.benchmarks.get("online_drop")
     if bench is None or len(ctx.intervals) < 2:
         return []
-    window = timedelta(minutes=bench.window_minutes or 10)
+    line_minutes = bench.window_minutes or 10
+    step = statistics.median(i.minutes for i in ctx.intervals)
+    window = timedelta(minutes=max(line_minutes, step))  # rows coarser than the window: compare adjacent rows
     closing = ctx.intervals[-1].end - timedelta(minutes=CLOSING_MINUTES)
     events: list[tuple[float, Interval, Interval]] = []     # (fall, peak, trough)
     last_trough = None
@@ -102,7 +107,8 @@ def online_drops(ctx: ReviewContext) -> list[Finding]:
         minutes = (trough.start - peak.start).total_seconds() / 60
         found.append(Finding(
             metric="online_drop", severity="high" if past_far(bench, fall) else "medium", value=round(fall, 4),
-            benchmark=f"经验线：{bench.window_minutes or 10} 分钟内下跌不超过 {pct(bench.concern)}",
+            benchmark=f"经验线：{line_minutes} 分钟内下跌不超过 {pct(bench.concern)}"
+            + (f"（数据每 {step:g} 分钟一行，按相邻两行比）" if step > line_minutes else ""),
             advice=bench.action, sources=bench.cards, when=span(peak.start, trough.start), name=bench.name,
             detail=f"在线从 {count(peak.online)} 跌到 {count(trough.online)}（{minutes:g} 分钟内）" + _block_note(ctx, peak.start),
             sort_at=(peak.start - start).total_seconds() / 60,
@@ -167,7 +173,18 @@ def ad_spend_while_falling(ctx: ReviewContext) -> Finding | None:
     if bench is None or ctx.break_even is None or (ctx.totals.get("ad_spend") or 0) < MIN_SPEND:
         return None
     usable = [i for i in _after_warmup(ctx) if i.ad_spend is not None]
-    groups = windows(usable, SPEND_WINDOW)
+    found = []
+    for shift in range(len(usable)):  # every phase of the windows, so a stretch is not missed by where they start
+        if sum(i.minutes for i in usable[:shift]) >= SPEND_WINDOW:
+            break
+        finding = _spend_falling(ctx, bench, usable, usable[shift:])
+        if finding is not None:
+            found.append(finding)
+    return min(found, key=lambda f: (SEVERITY_RANK[f.severity], f.value), default=None)
+
+
+def _spend_falling(ctx: ReviewContext, bench, usable: list[Interval], phased: list[Interval]) -> Finding | None:
+    groups = windows(phased, SPEND_WINDOW)
     stats = [stretch_totals(g) for g in groups]
     rates = [s["ad_spend"] / s["minutes"] for s in stats]
     flags = []

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from assistant.review.benchmarks import BenchmarkSet, BreakEven, account_baseline, totals_key
 from assistant.review.findings import SEVERITY_NAMES, Finding
@@ -122,7 +122,8 @@ class ReviewResult:
 
     # --- Markdown -------------------------------------------------------------------------------
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, titles: Mapping[str, str] | None = None) -> str:
+        """The report for the team chat; with ``titles`` (card id → title) the cards are named by title too."""
         t = self.totals
         who = self.account or (self.plan.streamer if self.plan else "")
         day = self.show.start.strftime("%Y-%m-%d ") if self.show.dated else ""
@@ -145,11 +146,12 @@ class ReviewResult:
             lines.append("没有发现明显问题：各项指标都在手册经验线" + ("和本账号往常水平" if self.history else "") + "之内。")
         for n, f in enumerate(self.findings, 1):
             when = f"{f.when} · " if f.when else ""
-            lines.append(f"{n}. 【{SEVERITY_NAMES[f.severity]}】{f.name or f.metric} · {when}{self._value_text(f)}（{f.benchmark}）")
+            lines.append(f"{n}. 【{SEVERITY_NAMES[f.severity]}】{f.name or f.metric} · {when}{value_text(f)}（{f.benchmark}）")
             if f.detail:
                 lines.append(f"   - 情况：{f.detail}")
             lines.append(f"   - 怎么做：{f.advice}")
-            lines.append(f"   - 手册：{'、'.join(f.sources)}")
+            cards = [f"《{titles[c]}》（{c}）" if titles and c in titles else c for c in f.sources]
+            lines.append(f"   - 手册：{'、'.join(cards)}")
         if self.comparison is not None:
             lines += ["", "## 分段对比（按方案）", "", "| 时段 | 环节 | 在线变化 | 成交单数 | GMV | 目标 |", "| --- | --- | --- | --- | --- | --- |"]
             for s in self.comparison.segments:
@@ -164,16 +166,17 @@ class ReviewResult:
             lines += ["", f"> {w}"]
         return "\n".join(lines).rstrip() + "\n"
 
-    @staticmethod
-    def _value_text(f: Finding) -> str:
-        if f.metric in ("online_drop",):
-            return f"下跌 {pct(f.value)}"
-        if f.metric == "target_gap":
-            return f"完成 {pct(f.value)}"
-        if f.metric == "ad_roi":
-            return f"ROI {f.value:.2f}"
-        unit = {"avg_stay": "seconds", "uv_value": "yuan"}.get(f.metric, "ratio")
-        return by_unit(f.value, unit)
+
+def value_text(f: Finding) -> str:
+    """A finding's value in words (下跌 60%, 完成 74%, ROI 6.05, 28 秒, 0.7%)."""
+    if f.metric in ("online_drop",):
+        return f"下跌 {pct(f.value)}"
+    if f.metric == "target_gap":
+        return f"完成 {pct(f.value)}"
+    if f.metric == "ad_roi":
+        return f"ROI {f.value:.2f}"
+    unit = {"avg_stay": "seconds", "uv_value": "yuan"}.get(f.metric, "ratio")
+    return by_unit(f.value, unit)
 
 
 def pk_rows(a: ReviewResult, b: ReviewResult) -> list[dict[str, Any]]:
@@ -194,4 +197,4 @@ def benchmark_lines(benchmarks: BenchmarkSet) -> dict[str, str]:
     return {m: b.line_text() for m, b in benchmarks.items.items()}
 
 
-__all__ = ["ReviewResult", "benchmark_lines", "pk_rows", "totals_key"]
+__all__ = ["ReviewResult", "benchmark_lines", "pk_rows", "totals_key", "value_text"]

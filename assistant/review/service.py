@@ -96,9 +96,9 @@ def run_review(data_path: str | Path, products_path: str | Path | None = None, p
                break_even: float | None = None, account: str = "", goal_sources: Sequence[str] = ()) -> ReviewResult:
     """Review the show in ``data_path`` (CSV/XLSX) with optional products file and plan JSON."""
     data_path = Path(data_path)
-    raw = _read_file(data_path, "数据文件")
-    prods = _read_file(Path(products_path), "商品文件") if products_path else None
-    plan = _read_file(Path(plan_path), "方案文件", plan=True) if plan_path else None
+    raw = read_input_file(data_path, "数据文件")
+    prods = read_input_file(Path(products_path), "商品文件") if products_path else None
+    plan = read_input_file(Path(plan_path), "方案文件", plan=True) if plan_path else None
     return _review(lambda day0: read_show(raw, source=data_path.name, day0=day0),
                    (lambda: read_products(prods, source=Path(products_path).name)) if prods is not None else None,
                    plan, cards, benchmarks, goal_sources, history=history, break_even=break_even, account=account)
@@ -123,7 +123,8 @@ def review_bytes(data: bytes, name: str = "数据文件", products: bytes | None
                    plan, cards, benchmarks, goal_sources, history=history, break_even=break_even, account=account)
 
 
-def _read_file(path: Path, label: str, plan: bool = False) -> bytes | dict:
+def read_input_file(path: Path, label: str, plan: bool = False) -> bytes | dict:
+    """The bytes of a data file, or the parsed JSON of a plan file; unreadable → the package's input errors."""
     try:
         raw = path.read_bytes()
     except OSError as exc:

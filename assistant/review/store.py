@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS shows (
     totals      TEXT NOT NULL,
     series      TEXT NOT NULL,
     review      TEXT NOT NULL,
-    created_at  TEXT NOT NULL
+    created_at  TEXT NOT NULL,
+    inputs      TEXT
 );
 CREATE INDEX IF NOT EXISTS shows_by_owner ON shows(owner, account, started_at);
 CREATE TABLE IF NOT EXISTS live_sessions (
@@ -73,6 +74,12 @@ class StoredShow:
     created_at: str
     series: tuple[dict, ...] = ()
     review: dict | None = None
+    inputs: dict | None = None
+
+    def intervals(self) -> list[Interval]:
+        """The stored series as Interval records (what the review was made of)."""
+        return [Interval(start=datetime.strptime(row["time"], "%Y-%m-%d %H:%M"),
+                         **{k: row[k] for k in _FIELDS if row.get(k) is not None}) for row in self.series]
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,12 @@ class LiveSession:
     updated_at: str
     plan: dict | None = None
     points: int = 0
+
+
+def _close(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(float(a) - float(b)) <= max(0.01, 1e-6 * abs(float(a)))
 
 
 def _point_json(i: Interval) -> str:
@@ -103,6 +116,9 @@ class ReviewStore:
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            columns = {r["name"] for r in conn.execute("PRAGMA table_info(shows)")}
+            if "inputs" not in columns:  # a store made before shows kept their inputs
+                conn.execute("ALTER TABLE shows ADD COLUMN inputs TEXT")
 
     @classmethod
     def from_settings(cls, settings) -> "ReviewStore":
@@ -132,19 +148,31 @@ class ReviewStore:
 
     # --- reviewed shows -------------------------------------------------------------------------
 
-    def save_show(self, owner: str, account: str, result, title: str = "") -> str:
-        """Store a ReviewResult (totals, series and review JSON); returns the show id."""
+    def save_show(self, owner: str, account: str, result, title: str = "", inputs: dict | None = None) -> str:
+        """Store a ReviewResult (totals, series, review JSON and ``inputs``: products, plan, dated); returns the id."""
         show_id = secrets.token_urlsafe(12)
         review = result.to_json()
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO shows (id, owner, account, title, started_at, minutes, totals, series, review, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO shows (id, owner, account, title, started_at, minutes, totals, series, review, created_at, inputs)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (show_id, owner, account, title, result.show.start.isoformat(timespec="minutes"), result.show.minutes,
                  json.dumps(review["totals"], ensure_ascii=False), json.dumps(result.series_json(), ensure_ascii=False),
-                 json.dumps(review, ensure_ascii=False), _now()),
+                 json.dumps(review, ensure_ascii=False), _now(), None if inputs is None else json.dumps(inputs, ensure_ascii=False)),
             )
         return show_id
+
+    def find_same(self, owner: str, account: str, started_at: str, totals: dict[str, Any]) -> str | None:
+        """The id of a stored show with the same start and the same totals (the same data saved again), if any."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT id, totals FROM shows WHERE owner = ? AND account = ? AND started_at = ?",
+                                (owner, account, started_at)).fetchall()
+        for r in rows:
+            stored = json.loads(r["totals"])
+            keys = set(stored) | {k for k, v in totals.items() if v is not None}
+            if all(_close(stored.get(k), totals.get(k)) for k in keys):
+                return r["id"]
+        return None
 
     def list_shows(self, owner: str, account: str | None = None, limit: int = 100) -> list[StoredShow]:
         """An owner's shows (optionally of one account), newest first, without series."""
@@ -167,15 +195,20 @@ class ReviewStore:
             return None
         return StoredShow(id=r["id"], account=r["account"], title=r["title"], started_at=r["started_at"], minutes=r["minutes"],
                           totals=json.loads(r["totals"]), created_at=r["created_at"], series=tuple(json.loads(r["series"])),
-                          review=json.loads(r["review"]))
+                          review=json.loads(r["review"]), inputs=json.loads(r["inputs"]) if r["inputs"] else None)
 
-    def previous_totals(self, owner: str, account: str, before: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
-        """The totals of the account's latest ``limit`` shows (started before ``before`` if given): the baseline."""
+    def previous_totals(self, owner: str, account: str, before: str | None = None, limit: int = 10,
+                        exclude: str | None = None) -> list[dict[str, Any]]:
+        """The totals of the account's latest ``limit`` shows (started before ``before`` if given, never the
+        show ``exclude``): the baseline."""
         sql = "SELECT totals FROM shows WHERE owner = ? AND account = ?"
         args: list[Any] = [owner, account]
         if before is not None:
             sql += " AND started_at < ?"
             args.append(before)
+        if exclude is not None:
+            sql += " AND id != ?"
+            args.append(exclude)
         sql += " ORDER BY started_at DESC, rowid DESC LIMIT ?"
         args.append(int(limit))
         with self._connect() as conn:
@@ -210,6 +243,17 @@ class ReviewStore:
                 raise StoreError(f"一场最多记录 {MAX_POINTS} 条")
             conn.execute("INSERT OR REPLACE INTO live_points (session_id, at, data) VALUES (?, ?, ?)",
                          (session_id, point.start.isoformat(timespec="seconds"), _point_json(point)))
+            conn.execute("UPDATE live_sessions SET updated_at = ? WHERE id = ?", (_now(), session_id))
+
+    def append_points(self, owner: str, session_id: str, points: list[Interval]) -> None:
+        """Add several intervals in one transaction (a pasted export): all of them or none."""
+        with self._write() as conn:
+            self._own_session(conn, owner, session_id)
+            n = conn.execute("SELECT COUNT(*) FROM live_points WHERE session_id = ?", (session_id,)).fetchone()[0]
+            if n + len(points) > MAX_POINTS:
+                raise StoreError(f"一场最多记录 {MAX_POINTS} 条")
+            conn.executemany("INSERT OR REPLACE INTO live_points (session_id, at, data) VALUES (?, ?, ?)",
+                             [(session_id, p.start.isoformat(timespec="seconds"), _point_json(p)) for p in points])
             conn.execute("UPDATE live_sessions SET updated_at = ? WHERE id = ?", (_now(), session_id))
 
     def points(self, owner: str, session_id: str) -> list[Interval]:

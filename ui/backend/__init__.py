@@ -8,7 +8,9 @@ package adapts the call shapes to what the pages need, one module per page's con
 - chat: :class:`ChatTurn` runs "save the question -> stream the answer -> save the answer";
 - plans: :func:`validate_plan_inputs` (problems worded as the CLI prints them), :func:`draft_plan`, exports;
 - handbook: :func:`search_cards`, :func:`filter_cards`;
-- maintain: :func:`check_cards`, :func:`reindex` (records the summary), :func:`last_rebuild`.
+- maintain: :func:`check_cards`, :func:`reindex` (records the summary), :func:`last_rebuild`;
+- review: :func:`review_files`, :func:`review_example`, stored shows, 直播PK (:func:`pk_table`), curve rows;
+- live: live sessions, :func:`add_live_point`, :func:`paste_live_export`, :func:`live_view` (alerts, plan blocks).
 """
 
 from __future__ import annotations
@@ -21,9 +23,23 @@ from ui.backend.handbook import filter_cards, search_cards
 from ui.backend.maintain import LAST_REBUILD_FILE, check_cards, last_rebuild, reindex
 from ui.backend.plans import draft_plan, plan_ics, plan_json, plan_markdown, validate_plan_inputs
 from ui.backend.stores import conversation_store, current_owner, open_index
+from ui.backend.review import (
+    EXAMPLES as REVIEW_EXAMPLES, ReviewOutcome, card_titles, curve_rows, delete_stored_show, example_files, finding_spans,
+    finding_value_text, open_stored_show, pk_table, plan_blocks, review_example, review_files, severity_name, stored_shows,
+)
+from ui.backend.live import (
+    LiveView, add_live_point, delete_live_session, finish_live_session, live_sessions, live_view, paste_live_export,
+    remove_last_point, start_live_session,
+)
 
 __all__ = [
     "LAST_REBUILD_FILE", "PLAN_STAGE_NAMES", "ChatTurn", "InvalidQuestionError", "build_chat_model", "check_cards",
     "conversation_store", "current_owner", "draft_plan", "filter_cards", "last_rebuild", "open_index", "plan_ics",
     "plan_json", "plan_markdown", "reindex", "search_cards", "validate_plan_inputs",
+]
+__all__ += [  # review (复盘) and live (播中看板)
+    "REVIEW_EXAMPLES", "LiveView", "ReviewOutcome", "add_live_point", "card_titles", "curve_rows", "delete_live_session",
+    "delete_stored_show", "example_files", "finding_spans", "finding_value_text", "finish_live_session", "live_sessions",
+    "live_view", "open_stored_show", "paste_live_export", "pk_table", "plan_blocks", "remove_last_point", "review_example",
+    "review_files", "severity_name", "start_live_session", "stored_shows",
 ]

@@ -24,7 +24,7 @@ PRODUCTS = {  # name: (price, cost, role, click-to-order, refund rate)
     "加绒卫衣": (129.0, 70.0, "main", 0.12, 0.08),
     "围巾": (59.0, 25.0, "perk", 0.15, 0.05),
     "羽绒服": (399.0, 230.0, "profit", 0.08, 0.10),
-    "羊绒大衣": (899.0, 520.0, "image", 0.04, 0.10),
+    "羊绒大衣": (899.0, 520.0, "image", 0.06, 0.10),
 }
 BLOCKS = [  # minutes after the start, segment, role, products
     (0, 15, "开场福利", "hook", ["福利打底袜"], ["欢迎新进来的家人，左上角点关注，福利马上开", "打底袜 9.9 元两双，只放 100 单"]),

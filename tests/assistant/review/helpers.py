@@ -1,5 +1,7 @@
-"""Helpers of the review tests: the benchmark lines (a fixture in the agreed schema, see
-data/benchmarks.yaml), the shipped example shows, and a one-call review helper."""
+"""Helpers of the review tests: the benchmark lines of the shipped handbook (``BENCHMARKS``, read from
+``playbook/cards/general/glossary-metrics.md``: the findings are tested against the real rules of
+thumb), a fixture block in the same schema for the schema tests (``RECORDS``, data/benchmarks.yaml),
+the shipped example shows, and a one-call review helper."""
 
 from __future__ import annotations
 
@@ -8,15 +10,17 @@ from types import MappingProxyType
 
 import yaml
 
-from assistant.review import benchmarks_from_records, run_review
+from assistant.review import handbook_benchmarks, run_review
+from playbook.loader import load_cards
 from playbook.models import Card
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO_ROOT / "assistant" / "review" / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 RECORDS = yaml.safe_load((DATA / "benchmarks.yaml").read_text(encoding="utf-8"))["metric_benchmarks"]
-BENCHMARKS = benchmarks_from_records(RECORDS, card="glossary-metrics")
-GOAL_SOURCES = ("gmv-decomposition",)
+SHIPPED_CARDS = REPO_ROOT / "playbook" / "cards"
+BENCHMARKS, _GOAL_CARDS, SHIPPED_IDS = handbook_benchmarks(load_cards(SHIPPED_CARDS))
+GOAL_SOURCES = _GOAL_CARDS or ("gmv-decomposition",)
 
 
 def make_card(card_id: str, plan: dict | None = None) -> Card:

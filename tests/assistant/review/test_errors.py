@@ -10,6 +10,8 @@ from assistant.review import PlanFileError, ShowDataError, load_plan, read_produ
 
 from .helpers import BENCHMARKS, EXAMPLES
 
+pytestmark = pytest.mark.pure
+
 HEAD = "time,online,entries,orders,gmv\n"
 
 

@@ -11,6 +11,8 @@ from assistant.review.live import as_show
 
 from .helpers import BENCHMARKS, EXAMPLES
 
+pytestmark = pytest.mark.pure
+
 
 def series(online, conv=None, stay=None, spend=None, start="20:00", step=5):
     """Typed-in points every ``step`` minutes; ``conv``/``stay``/``spend`` are lists or one value."""

@@ -7,6 +7,8 @@ import pytest
 from assistant.review import read_products, read_show
 from assistant.review.metrics import interval_metrics, product_metrics, show_totals
 
+pytestmark = pytest.mark.pure
+
 TEXT = (
     "time,online,entries,orders,gmv,exposures,avg_stay_seconds,comments,new_followers,ad_spend\n"
     "20:00,100,200,4,400,500,60,10,4,100\n"

@@ -12,6 +12,8 @@ from assistant.review.tables import normalize_header
 
 from .helpers import EXAMPLES
 
+pytestmark = pytest.mark.pure
+
 EN = "time,online,entries,orders,gmv\n19:00,100,50,2,198\n19:05,120,60,3,297\n19:10,110,40,1,99\n"
 ZH = "时间,在线人数,进入人数,成交单数,成交金额\n19:00,100,50,2,198\n19:05,120,60,3,297\n19:10,110,40,1,99\n"
 

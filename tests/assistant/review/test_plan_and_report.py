@@ -12,6 +12,8 @@ from assistant.review.plan_file import blocks_at
 
 from .helpers import BENCHMARKS, EXAMPLES, review
 
+pytestmark = pytest.mark.pure
+
 CONTRACT_TOTALS = {"gmv", "orders", "entries", "peak_online", "avg_online", "conversion_rate", "aov", "uv_value", "gpm"}
 
 
@@ -79,7 +81,7 @@ def test_review_json_has_the_contract_shape():
 def test_markdown_report_for_the_team_chat():
     md = review("viewer_drop.csv", "healthy_products.csv", "plan.json").to_markdown()
     assert md.startswith("# 直播复盘：示例女装店")
-    assert "【高】在线人数骤降 · 20:45-20:50" in md
+    assert f"【高】{BENCHMARKS.get('online_drop').name} · 20:45-20:50" in md
     assert "怎么做：" in md and "手册：viewer-drop-response" in md
     assert "| 20:45-21:30 | 循环过款 |" in md and "掉人最多的时段：「循环过款」" in md
     assert len(md) < 4000

@@ -10,6 +10,8 @@ from assistant.review import BenchmarkError, load_benchmarks, review_bytes, revi
 
 from .helpers import BENCHMARKS, EXAMPLES, RECORDS, make_card, review
 
+pytestmark = pytest.mark.pure
+
 
 def test_text_bytes_and_path_give_the_same_review():
     by_path = review("viewer_drop.csv", "healthy_products.csv", "plan.json").to_json()

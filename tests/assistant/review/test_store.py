@@ -11,6 +11,8 @@ from assistant.review import ReviewStore, StoreError, live_point, live_status
 
 from .helpers import BENCHMARKS, review
 
+pytestmark = pytest.mark.pure
+
 
 @pytest.fixture
 def store(tmp_path):
