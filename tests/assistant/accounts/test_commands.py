@@ -114,16 +114,15 @@ def test_keys_create_json_revoke(settings):
 
 
 def test_unwritable_data_dir_exits_1(settings, tmp_path):
-    import dataclasses
     import os
 
     if os.geteuid() == 0:
         blocked = tmp_path / "not-a-dir"
         blocked.write_text("a file where the data folder should be")
-        bad = dataclasses.replace(settings, data_dir=blocked / "data")
+        bad = settings.replace(data_dir=blocked / "data")
     else:
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o500)
-        bad = dataclasses.replace(settings, data_dir=locked / "data")
+        bad = settings.replace(data_dir=locked / "data")
     code, _, err = run(commands.users_list, bad)
     assert code == 1 and "账号数据库" in err
