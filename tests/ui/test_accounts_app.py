@@ -73,7 +73,7 @@ def test_without_accounts_the_app_is_single_user_as_before(app_data):
 
 
 def test_once_accounts_exist_an_anonymous_visitor_sees_only_the_login(accounts):
-    settings, store = accounts
+    settings, _ = accounts
     theirs = ConversationStore(settings.data_dir)
     cid = theirs.create(owner="douya")
     theirs.add_message(cid, "user", "豆芽的私人问题", owner="douya")
@@ -154,5 +154,5 @@ def test_current_owner_fails_closed_for_an_anonymous_session(accounts):
     settings, _ = accounts
     assert backend.viewer(settings).accounts
     with pytest.raises(backend.NotSignedInError):
-        backend.Viewer(accounts=True).owner
+        _ = backend.Viewer(accounts=True).owner
     assert backend.Viewer(accounts=False).owner == ""
