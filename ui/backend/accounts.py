@@ -89,7 +89,12 @@ def _streamlit_context():
         return None, {}, None
     if get_script_run_ctx(suppress_warning=True) is None:
         return None, {}, None
-    return st.session_state, dict(st.context.cookies or {}), st.context.ip_address
+    try:  # only plain strings count (AppTest's stand-in runtime answers with mocks)
+        cookies = {k: v for k, v in dict(st.context.cookies or {}).items() if isinstance(k, str) and isinstance(v, str)}
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no browser context (bare mode): no cookies, no address
+        cookies, ip = {}, None
+    return st.session_state, cookies, ip if isinstance(ip, str) and ip else None
 
 
 def session_token() -> str | None:
