@@ -6,7 +6,7 @@ each person in a browser context of their own (own cookies), all from 127.0.0.1:
 - logging out ends the session (a reload asks for the login again);
 - a stranger's wrong passwords slow down only the stranger's browser, never the maintainer's - with
   accounts (the login form) and without (the 维护 page's PLAYBOOK_ADMIN_PASSWORD).
-Screenshots of the login form go to test-artifacts/browser/ (390 and 1280 px).
+Screenshots of the login form go to test-artifacts/browser/ (390 and 1280 px; the phone one to docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from tests.support.paths import REPO_ROOT, SHIPPED_CARDS
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
+DOC_SHOTS = REPO_ROOT / "docs" / "screenshots"
 WAIT_MS = 90_000
 CHAT_BOX = "输入你的问题……"
 USERS = {"douya": ("streamer", "douya password"), "laoban": ("operator", "laoban password"),
@@ -96,9 +97,13 @@ class Person(BrowserSession):
     def sidebar_titles(self) -> list[str]:
         return [t.strip() for t in self.page.get_by_test_id("stSidebar").get_by_role("button").all_inner_texts()]
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, doc_name: str | None = None) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}-{self.width}.png"))
+        path = ARTIFACTS / f"{name}-{self.width}.png"
+        self.page.screenshot(path=str(path))
+        if doc_name:
+            DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, DOC_SHOTS / doc_name)
 
     def close(self) -> None:
         super().close()
@@ -173,7 +178,7 @@ def test_an_anonymous_visitor_sees_nothing(accounts_server, people):
             stranger.page.get_by_role("button", name="登录").wait_for()
             html = stranger.page.content()
             assert question not in html and "stApp" not in html  # the app itself never loads
-        stranger.shot("login")
+        stranger.shot("login", "login.png" if viewport is PHONE else None)
 
 
 def test_logout_ends_the_session(accounts_server, people):
