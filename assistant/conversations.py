@@ -8,11 +8,9 @@ between the threads of a Streamlit server (one thread per browser session) and b
 Conversation ids are random and unguessable (they appear in the page address so that a reload keeps
 the chat).
 
-Every conversation belongs to an ``owner`` (the account name; "" in single-user mode and for rows
-written before accounts existed). The conversation methods take ``owner=``: given, a conversation of
-someone else is treated exactly like one that does not exist (not listed, not opened, not written to);
-``None`` means no filter (the command line, maintenance aggregates). Feedback summaries are aggregates
-over all owners.
+Each conversation has an ``owner`` (the account; "" single-user and before accounts). Methods take
+``owner=``: someone else's conversation is then treated as one that does not exist; ``None`` = no
+filter (command line, maintenance aggregates, which count every owner).
 """
 
 from __future__ import annotations
@@ -63,7 +61,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 # Additive migrations of databases made by earlier versions: (table, column, its definition).
 _COLUMNS = (("conversations", "owner", "TEXT NOT NULL DEFAULT ''"),)
-_INDEXES = "CREATE INDEX IF NOT EXISTS conversations_by_owner ON conversations(owner, updated_at);"
+_INDEX = "CREATE INDEX IF NOT EXISTS conversations_by_owner ON conversations(owner, updated_at)"
 
 
 class ConversationError(ValueError):
@@ -137,22 +135,11 @@ class ConversationStore:
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
-        self._migrate()
-
-    def _migrate(self) -> None:
-        """Add the columns earlier versions lacked (idempotent; safe when two processes start at once)."""
-        def missing(conn) -> list[tuple[str, str, str]]:
-            have = {t: {r["name"] for r in conn.execute(f"PRAGMA table_info({t})")} for t, _, _ in _COLUMNS}
-            return [c for c in _COLUMNS if c[1] not in have[c[0]]]
-
-        with self._connect() as conn:
-            todo = missing(conn)
-        if todo:
-            with self._write() as conn:
-                for table, column, definition in missing(conn):
+        with self._write() as conn:  # additive migrations, idempotent; a second process waits, then finds them done
+            for table, column, definition in _COLUMNS:
+                if column not in {r["name"] for r in conn.execute(f"PRAGMA table_info({table})")}:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
-        with self._connect() as conn:
-            conn.executescript(_INDEXES)
+            conn.execute(_INDEX)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -180,18 +167,14 @@ class ConversationStore:
     # --- conversations -------------------------------------------------------------------------
 
     def create(self, title: str = "", *, owner: str = "", conversation_id: str | None = None) -> str:
-        """A new empty conversation of ``owner``; returns its id (random unless ``conversation_id`` is
-        given: then an existing conversation of that id and owner is reused)."""
+        """A new empty conversation of ``owner``; returns its id (random, or ``conversation_id``: an existing
+        conversation of that id and owner is then reused)."""
         if conversation_id is not None and not valid_id(conversation_id):
             raise ConversationError(f"invalid conversation id {conversation_id!r}")
-        conversation_id = conversation_id or secrets.token_urlsafe(12)
-        now = _now()
+        conversation_id, now = conversation_id or secrets.token_urlsafe(12), _now()
         with self._write() as conn:
-            conn.execute(
-                "INSERT INTO conversations (id, title, created_at, updated_at, owner) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(id) DO NOTHING",
-                (conversation_id, make_title(title), now, now, str(owner)),
-            )
+            conn.execute("INSERT INTO conversations (id, title, created_at, updated_at, owner) VALUES (?, ?, ?, ?, ?) "
+                         "ON CONFLICT(id) DO NOTHING", (conversation_id, make_title(title), now, now, str(owner)))
             row = conn.execute("SELECT owner FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
         if row["owner"] != str(owner):
             raise ConversationError(f"conversation {conversation_id!r} belongs to someone else")
@@ -204,14 +187,6 @@ class ConversationStore:
         with self._connect() as conn:
             row = conn.execute(f"SELECT 1 FROM conversations WHERE id = ?{cond}", (conversation_id, *args)).fetchone()
         return row is not None
-
-    def owner_of(self, conversation_id: str | None) -> str | None:
-        """Whose the conversation is ("" single-user), or None when there is no such conversation."""
-        if not valid_id(conversation_id):
-            return None
-        with self._connect() as conn:
-            row = conn.execute("SELECT owner FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-        return None if row is None else row["owner"]
 
     def get(self, conversation_id: str | None, *, owner: str | None = None) -> Conversation | None:
         """The conversation with all its messages (oldest first), or None."""

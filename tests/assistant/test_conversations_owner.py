@@ -40,7 +40,7 @@ def test_each_owner_lists_and_opens_only_their_own(store):
     assert store.get(theirs, owner="douya") is None
     assert store.get(theirs, owner="laoban").owner == "laoban"
     assert store.messages(theirs, owner="douya") == []
-    assert store.owner_of(theirs) == "laoban" and store.owner_of("nonexistent-id") is None
+    assert store.get(theirs).owner == "laoban" and store.get("nonexistent-id") is None
 
 
 def test_nobody_writes_into_or_exports_someone_elses_conversation(store):

@@ -66,7 +66,7 @@ def test_without_accounts_the_app_is_single_user_as_before(app_data):
     at = ok(signed_in().run())
     assert at.chat_input and "登录" not in [t.value for t in at.title]
     cid = ask(at, QUESTION)
-    assert ConversationStore(settings.data_dir).owner_of(cid) == ""
+    assert ConversationStore(settings.data_dir).get(cid).owner == ""
     assert any(b.key == f"conv_{cid}" for b in at.sidebar.button)
     at.switch_page("views/maintain.py")  # listed: behind PLAYBOOK_ADMIN_PASSWORD (unset: a notice)
     assert "PLAYBOOK_ADMIN_PASSWORD" in texts(ok(at.run()))
@@ -106,7 +106,7 @@ def test_each_user_sees_and_opens_only_their_own_conversations(accounts):
     assert "对话不存在" in texts(by_link) and not by_link.chat_message
     assert QUESTION not in texts(by_link)
     store_ = ConversationStore(settings.data_dir)
-    assert store_.owner_of(douya_cid) == "douya" and store_.owner_of(laoban_cid) == "laoban"
+    assert store_.get(douya_cid).owner == "douya" and store_.get(laoban_cid).owner == "laoban"
     assert len(store_.messages(douya_cid)) == 2
     # douya's own link still opens it
     again = ok(signed_in(store.create_session("douya").token, {"c": douya_cid}).run())
