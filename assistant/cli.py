@@ -177,12 +177,24 @@ def users_list(as_json: bool) -> int:
     return _account_command(commands.users_list, as_json=as_json)
 
 
-@users.command("remove", help="Remove a user with their logins and API keys (their conversations stay, unlisted).")
+@users.command("remove", help="Remove a user with their logins and API keys; their conversations are kept for the "
+                              "maintenance aggregates but listed to nobody (not even a new user of the same name).")
 @click.argument("name")
 def users_remove(name: str) -> int:
-    from assistant.accounts import commands
+    from datetime import datetime, timezone
 
-    return _account_command(commands.users_remove, name)
+    from assistant.accounts import commands, open_store
+    from assistant.conversations import ConversationStore
+
+    settings = _settings()
+    user = open_store(settings).get_user(name)
+    code, out = commands.users_remove(settings, name)
+    if user is not None:  # owner names cannot contain ":", so no account can ever own these again
+        gone = f"removed:{user.name}:{datetime.now(timezone.utc).isoformat(timespec='seconds')}"
+        moved = ConversationStore(settings.data_dir).reassign(user.name, gone)
+        out += f"{moved} 个对话不再对任何人列出（保留给维护统计）\n" if moved else ""
+    _out(out)
+    return code
 
 
 @users.command("passwd", help="Set a new password; every login of the user ends.")

@@ -181,12 +181,10 @@ class ConversationStore:
         return conversation_id
 
     def exists(self, conversation_id: str | None, *, owner: str | None = None) -> bool:
-        if not valid_id(conversation_id):
-            return False
         cond, args = _whose(owner)
         with self._connect() as conn:
-            row = conn.execute(f"SELECT 1 FROM conversations WHERE id = ?{cond}", (conversation_id, *args)).fetchone()
-        return row is not None
+            return valid_id(conversation_id) and conn.execute(
+                f"SELECT 1 FROM conversations WHERE id = ?{cond}", (conversation_id, *args)).fetchone() is not None
 
     def get(self, conversation_id: str | None, *, owner: str | None = None) -> Conversation | None:
         """The conversation with all its messages (oldest first), or None."""
@@ -213,11 +211,8 @@ class ConversationStore:
                 """,
                 (*args, int(limit)),
             ).fetchall()
-        return [
-            Conversation(id=r["id"], title=r["title"], created_at=r["created_at"], updated_at=r["updated_at"],
-                         message_count=r["n"], owner=r["owner"])
-            for r in rows
-        ]
+        return [Conversation(id=r["id"], title=r["title"], created_at=r["created_at"], updated_at=r["updated_at"],
+                             message_count=r["n"], owner=r["owner"]) for r in rows]
 
     def rename(self, conversation_id: str, title: str, *, owner: str | None = None) -> None:
         cond, args = _whose(owner)
@@ -231,6 +226,11 @@ class ConversationStore:
         cond, args = _whose(owner)
         with self._write() as conn:
             conn.execute(f"DELETE FROM conversations WHERE id = ?{cond}", (conversation_id, *args))
+
+    def reassign(self, owner: str, new_owner: str) -> int:
+        """Give every conversation of ``owner`` to ``new_owner`` (a removed user's: to nobody); how many."""
+        with self._write() as conn:
+            return conn.execute("UPDATE conversations SET owner = ? WHERE owner = ?", (new_owner, owner)).rowcount
 
     # --- messages ------------------------------------------------------------------------------
 

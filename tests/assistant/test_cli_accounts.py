@@ -124,3 +124,16 @@ def test_serve_answers_the_openai_client_and_files_the_chat_under_the_caller(ind
         stop_tree(proc)
         log.close()
     assert key not in (tmp_path / "serve.log").read_text()
+
+
+@pytest.mark.pure
+def test_a_removed_users_conversations_go_to_nobody_not_to_a_new_user_of_the_same_name(cli):
+    cli("users", "add", "douya", "--role", "streamer", "--password-stdin", stdin="douya password\n")
+    store = ConversationStore(cli.data_dir)
+    cid = store.create(owner="douya")
+    store.add_message(cid, "user", "旧豆芽的私人问题", owner="douya")
+    removed = cli("users", "remove", "DOUYA")  # names are case-insensitive
+    assert removed.returncode == 0 and "1 个对话" in removed.stdout
+    cli("users", "add", "douya", "--role", "streamer", "--password-stdin", stdin="another person\n")
+    assert store.list(owner="douya") == [] and store.get(cid, owner="douya") is None
+    assert store.get(cid).owner.startswith("removed:douya:")  # kept for the aggregates
