@@ -19,7 +19,7 @@ setup: $(STAMP)
 ## Start the app on http://localhost:8501 (the index is built on first use).
 run: setup
 	$(PY) -m index ensure
-	$(VENV)/bin/streamlit run ui/app.py
+	$(VENV)/bin/streamlit run ui/server.py
 
 ## Debian's Chromium for the browser tests (never a downloaded browser build).
 browser:

@@ -1,6 +1,7 @@
 """Command line: ``python -m assistant ask "问题" [--json] [--history FILE]``,
-``python -m assistant plan --input FILE --format json|md [--ics FILE]`` and
-``python -m assistant review --data FILE [--products FILE] [--plan PLAN.json] [--format json|md]``.
+``python -m assistant plan --input FILE --format json|md [--ics FILE]``,
+``python -m assistant review --data FILE [--products FILE] [--plan PLAN.json] [--format json|md]``,
+the accounts (``users``, ``keys``) and the HTTP API (``serve``).
 
 Only dispatching: answers come from :mod:`assistant.answer`, plans from :mod:`assistant.plan`, reviews
 from :mod:`assistant.review`; exit codes
@@ -26,6 +27,9 @@ examples:
   python -m assistant plan --input plan.yaml --format md
   python -m assistant plan --input plan.yaml --format json --ics warmup.ics
   python -m assistant review --data show.csv --products products.csv --plan plan.json --format md
+  python -m assistant users add douya --role streamer           # asks for the password twice
+  python -m assistant keys create douya --json                   # an API key for douya, shown once
+  python -m assistant serve --port 8000                          # the OpenAI-compatible API on 127.0.0.1
 """
 
 
@@ -170,6 +174,140 @@ def _check_owner(settings, owner: str) -> None:
         raise click.UsageError("accounts exist: pass --owner USER (the app user who will see the stored show)")
     if accounts.get_user(owner) is None:
         raise click.UsageError(f"--owner {owner!r}: no such user (python -m assistant users list)")
+
+
+# --- accounts and the API (the command functions live in assistant.accounts.commands) --------------
+
+USERS_EXAMPLES = """\b
+examples:
+  python -m assistant users add weihu --role maintainer               # type the password twice
+  printf '%s\\n' "$PASSWORD" | python -m assistant users add douya --role streamer --password-stdin
+  python -m assistant users list --json
+  python -m assistant users passwd douya                              # ends douya's logins
+  python -m assistant users remove douya                              # with douya's logins and API keys
+
+With no account the app is single-user (as before); once any exists, every page needs a login.
+"""
+
+KEYS_EXAMPLES = """\b
+examples:
+  python -m assistant keys create douya --json       # {"key": "pb-..."}: shown once, stored hashed
+  python -m assistant keys list --json
+  python -m assistant keys revoke douya              # every key of douya stops working at once
+"""
+
+SERVE_EXAMPLES = """\b
+examples:
+  python -m assistant serve                          # http://127.0.0.1:8000 (GET /healthz, /v1/...)
+  python -m assistant serve --host 127.0.0.1 --port 9000
+
+Clients call it with Authorization: Bearer KEY (python -m assistant keys create NAME); base URL
+http://127.0.0.1:8000/v1, model "playbook". To serve others, put it behind a reverse proxy with TLS
+(README) rather than --host 0.0.0.0.
+"""
+
+
+def _account_command(command, *args, **kwargs) -> int:
+    settings = _settings()
+    code, out = command(settings, *args, **kwargs)
+    _out(out)
+    return code
+
+
+@cli.group(help="Accounts of the app and the API: roles streamer, operator, maintainer.", epilog=USERS_EXAMPLES)
+def users() -> None:
+    pass
+
+
+@users.command("add", help="Add a user; the password is typed twice (or read from stdin).")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(("streamer", "operator", "maintainer")), help="主播 | 操盘手 | 维护者")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin (scripts).")
+def users_add(name: str, role: str, password_stdin: bool) -> int:
+    from assistant.accounts import commands
+
+    return _account_command(commands.users_add, name, role, password_stdin=password_stdin)
+
+
+@users.command("list", help="List the users (never their passwords).")
+@click.option("--json", "as_json", is_flag=True, help='Print [{"name", "role", "created_at"}].')
+def users_list(as_json: bool) -> int:
+    from assistant.accounts import commands
+
+    return _account_command(commands.users_list, as_json=as_json)
+
+
+@users.command("remove", help="Remove a user with their logins and API keys; their conversations are kept for the "
+                              "maintenance aggregates but listed to nobody (not even a new user of the same name).")
+@click.argument("name")
+def users_remove(name: str) -> int:
+    from datetime import datetime, timezone
+
+    from assistant.accounts import commands, open_store
+    from assistant.conversations import ConversationStore
+
+    settings = _settings()
+    user = open_store(settings).get_user(name)
+    code, out = commands.users_remove(settings, name)
+    if user is not None:  # owner names cannot contain ":", so no account can ever own these again
+        gone = f"removed:{user.name}:{datetime.now(timezone.utc).isoformat(timespec='seconds')}"
+        moved = ConversationStore(settings.data_dir).reassign(user.name, gone)
+        out += f"{moved} 个对话不再对任何人列出（保留给维护统计）\n" if moved else ""
+    _out(out)
+    return code
+
+
+@users.command("passwd", help="Set a new password; every login of the user ends.")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin (scripts).")
+def users_passwd(name: str, password_stdin: bool) -> int:
+    from assistant.accounts import commands
+
+    return _account_command(commands.users_passwd, name, password_stdin=password_stdin)
+
+
+@cli.group(help="API keys of the users (for the HTTP API: Authorization: Bearer KEY).", epilog=KEYS_EXAMPLES)
+def keys() -> None:
+    pass
+
+
+@keys.command("create", help="Create an API key for a user; it is shown once and stored hashed.")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help='Print {"key": str}.')
+def keys_create(name: str, as_json: bool) -> int:
+    from assistant.accounts import commands
+
+    return _account_command(commands.keys_create, name, as_json=as_json)
+
+
+@keys.command("list", help="List the keys (their first characters only), of one user or all.")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def keys_list(name: str | None, as_json: bool) -> int:
+    from assistant.accounts import commands
+
+    return _account_command(commands.keys_list, name, as_json=as_json)
+
+
+@keys.command("revoke", help="Revoke every API key of a user.")
+@click.argument("name")
+def keys_revoke(name: str) -> int:
+    from assistant.accounts import commands
+
+    return _account_command(commands.keys_revoke, name)
+
+
+@cli.command(help="Serve the OpenAI-compatible HTTP API (answers, plans) until interrupted.", epilog=SERVE_EXAMPLES)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+def serve(host: str, port: int) -> int:
+    from assistant.answer.llm import build_chat_model
+    from assistant.api import serve as serve_api
+
+    settings = _settings()
+    model = build_chat_model(settings) if settings.llm_enabled else None
+    serve_api(settings, host=host, port=port, chat_model=model)  # exchanges land in each caller's conversations
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,6 +7,10 @@ between the threads of a Streamlit server (one thread per browser session) and b
 
 Conversation ids are random and unguessable (they appear in the page address so that a reload keeps
 the chat).
+
+Each conversation has an ``owner`` (the account; "" single-user and before accounts). Methods take
+``owner=``: someone else's conversation is then treated as one that does not exist; ``None`` = no
+filter (command line, maintenance aggregates, which count every owner).
 """
 
 from __future__ import annotations
@@ -55,6 +59,9 @@ CREATE TABLE IF NOT EXISTS feedback (
     updated_at  TEXT NOT NULL
 );
 """
+# Additive migrations of databases made by earlier versions: (table, column, its definition).
+_COLUMNS = (("conversations", "owner", "TEXT NOT NULL DEFAULT ''"),)
+_INDEX = "CREATE INDEX IF NOT EXISTS conversations_by_owner ON conversations(owner, updated_at)"
 
 
 class ConversationError(ValueError):
@@ -96,6 +103,7 @@ class Conversation:
     updated_at: str
     message_count: int = 0
     messages: tuple[Message, ...] = field(default_factory=tuple)
+    owner: str = ""
 
 
 def _now() -> str:
@@ -109,7 +117,12 @@ def make_title(text: str) -> str:
 
 
 def valid_id(conversation_id: str | None) -> bool:
-    return bool(conversation_id) and bool(ID_PATTERN.match(conversation_id))
+    return isinstance(conversation_id, str) and bool(ID_PATTERN.match(conversation_id))
+
+
+def _whose(owner: str | None, column: str = "owner") -> tuple[str, tuple]:
+    """The SQL condition (`` AND ...``) and parameters that keep ``owner``'s rows (None: every row)."""
+    return ("", ()) if owner is None else (f" AND {column} = ?", (str(owner),))
 
 
 class ConversationStore:
@@ -122,6 +135,11 @@ class ConversationStore:
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+        with self._write() as conn:  # additive migrations, idempotent; a second process waits, then finds them done
+            for table, column, definition in _COLUMNS:
+                if column not in {r["name"] for r in conn.execute(f"PRAGMA table_info({table})")}:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            conn.execute(_INDEX)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -148,67 +166,71 @@ class ConversationStore:
 
     # --- conversations -------------------------------------------------------------------------
 
-    def create(self, title: str = "") -> str:
-        """A new empty conversation; returns its id."""
-        conversation_id = secrets.token_urlsafe(12)
-        now = _now()
+    def create(self, title: str = "", *, owner: str = "", conversation_id: str | None = None) -> str:
+        """A new empty conversation of ``owner``; returns its id (random, or ``conversation_id``: an existing
+        conversation of that id and owner is then reused)."""
+        if conversation_id is not None and not valid_id(conversation_id):
+            raise ConversationError(f"invalid conversation id {conversation_id!r}")
+        conversation_id, now = conversation_id or secrets.token_urlsafe(12), _now()
         with self._write() as conn:
-            conn.execute(
-                "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                (conversation_id, make_title(title), now, now),
-            )
+            conn.execute("INSERT INTO conversations (id, title, created_at, updated_at, owner) VALUES (?, ?, ?, ?, ?) "
+                         "ON CONFLICT(id) DO NOTHING", (conversation_id, make_title(title), now, now, str(owner)))
+            row = conn.execute("SELECT owner FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+        if row["owner"] != str(owner):
+            raise ConversationError(f"conversation {conversation_id!r} belongs to someone else")
         return conversation_id
 
-    def exists(self, conversation_id: str | None) -> bool:
-        if not valid_id(conversation_id):
-            return False
+    def exists(self, conversation_id: str | None, *, owner: str | None = None) -> bool:
+        cond, args = _whose(owner)
         with self._connect() as conn:
-            row = conn.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-        return row is not None
+            return valid_id(conversation_id) and conn.execute(
+                f"SELECT 1 FROM conversations WHERE id = ?{cond}", (conversation_id, *args)).fetchone() is not None
 
-    def get(self, conversation_id: str | None) -> Conversation | None:
+    def get(self, conversation_id: str | None, *, owner: str | None = None) -> Conversation | None:
         """The conversation with all its messages (oldest first), or None."""
         if not valid_id(conversation_id):
             return None
+        cond, args = _whose(owner)
         with self._connect() as conn:
-            row = conn.execute("SELECT * FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+            row = conn.execute(f"SELECT * FROM conversations WHERE id = ?{cond}", (conversation_id, *args)).fetchone()
             if row is None:
                 return None
             messages = tuple(self._messages(conn, conversation_id))
-        return Conversation(
-            id=row["id"],
-            title=row["title"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            message_count=len(messages),
-            messages=messages,
-        )
+        return Conversation(id=row["id"], title=row["title"], created_at=row["created_at"], updated_at=row["updated_at"],
+                            message_count=len(messages), messages=messages, owner=row["owner"])
 
-    def list(self, limit: int = 50) -> list[Conversation]:
+    def list(self, limit: int = 50, *, owner: str | None = None) -> list[Conversation]:
         """Conversations that have messages, most recently updated first (without their messages)."""
+        cond, args = _whose(owner, "c.owner")
         with self._connect() as conn:
             rows = conn.execute(
-                """
+                f"""
                 SELECT c.*, COUNT(m.id) AS n FROM conversations c
-                JOIN messages m ON m.conversation_id = c.id
+                JOIN messages m ON m.conversation_id = c.id WHERE 1 = 1{cond}
                 GROUP BY c.id ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?
                 """,
-                (int(limit),),
+                (*args, int(limit)),
             ).fetchall()
-        return [
-            Conversation(id=r["id"], title=r["title"], created_at=r["created_at"], updated_at=r["updated_at"], message_count=r["n"])
-            for r in rows
-        ]
+        return [Conversation(id=r["id"], title=r["title"], created_at=r["created_at"], updated_at=r["updated_at"],
+                             message_count=r["n"], owner=r["owner"]) for r in rows]
 
-    def rename(self, conversation_id: str, title: str) -> None:
+    def rename(self, conversation_id: str, title: str, *, owner: str | None = None) -> None:
+        cond, args = _whose(owner)
         with self._write() as conn:
-            cur = conn.execute("UPDATE conversations SET title = ? WHERE id = ?", (make_title(title), conversation_id))
+            cur = conn.execute(f"UPDATE conversations SET title = ? WHERE id = ?{cond}",
+                               (make_title(title), conversation_id, *args))
             if cur.rowcount == 0:
                 raise ConversationError(f"no conversation {conversation_id!r}")
 
-    def delete(self, conversation_id: str) -> None:
+    def delete(self, conversation_id: str, *, owner: str | None = None) -> None:
+        cond, args = _whose(owner)
         with self._write() as conn:
-            conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+            conn.execute(f"DELETE FROM conversations WHERE id = ?{cond}", (conversation_id, *args))
+
+    def reassign(self, owner: str, new_owner: str) -> int:
+        """Give every conversation of ``owner`` to ``new_owner`` (a removed user's: to nobody); how many."""
+        with self._write() as conn:
+            return conn.execute("UPDATE conversations SET owner = ? WHERE owner = ?", (new_owner, owner)).rowcount
 
     # --- messages ------------------------------------------------------------------------------
 
@@ -222,6 +244,7 @@ class ConversationStore:
         mode: str = "",
         notice: str = "",
         in_scope: bool | None = None,
+        owner: str | None = None,
     ) -> int:
         """Append one message and commit it; returns the message id.
 
@@ -231,8 +254,9 @@ class ConversationStore:
             raise ConversationError(f"role must be 'user' or 'assistant', not {role!r}")
         now = _now()
         sources_json = json.dumps([s.to_json() for s in sources], ensure_ascii=False)
+        cond, args = _whose(owner)
         with self._write() as conn:
-            row = conn.execute("SELECT title FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+            row = conn.execute(f"SELECT title FROM conversations WHERE id = ?{cond}", (conversation_id, *args)).fetchone()
             if row is None:
                 raise ConversationError(f"no conversation {conversation_id!r}")
             cur = conn.execute(
@@ -248,7 +272,9 @@ class ConversationStore:
                 conn.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
             return int(cur.lastrowid)
 
-    def messages(self, conversation_id: str) -> list[Message]:
+    def messages(self, conversation_id: str, *, owner: str | None = None) -> list[Message]:
+        if owner is not None and not self.exists(conversation_id, owner=owner):
+            return []
         with self._connect() as conn:
             return self._messages(conn, conversation_id)
 
@@ -286,13 +312,15 @@ class ConversationStore:
 
     # --- feedback ------------------------------------------------------------------------------
 
-    def set_feedback(self, message_id: int, rating: str | None, reason: str = "") -> None:
+    def set_feedback(self, message_id: int, rating: str | None, reason: str = "", *, owner: str | None = None) -> None:
         """Record 👍 ("up") or 👎 ("down") with an optional reason; rating None removes it."""
         if rating is not None and rating not in RATINGS:
             raise ConversationError(f"rating must be one of {RATINGS} or None, not {rating!r}")
         reason = (reason or "").strip()[:MAX_REASON_CHARS]
+        cond, args = _whose(owner, "c.owner")
         with self._write() as conn:
-            row = conn.execute("SELECT role FROM messages WHERE id = ?", (int(message_id),)).fetchone()
+            row = conn.execute("SELECT m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                               f"WHERE m.id = ?{cond}", (int(message_id), *args)).fetchone()
             if row is None:
                 raise ConversationError(f"no message {message_id!r}")
             if row["role"] != "assistant":
@@ -334,8 +362,8 @@ class ConversationStore:
 
     # --- export --------------------------------------------------------------------------------
 
-    def export_json(self, conversation_id: str) -> dict[str, Any]:
-        conv = self.get(conversation_id)
+    def export_json(self, conversation_id: str, *, owner: str | None = None) -> dict[str, Any]:
+        conv = self.get(conversation_id, owner=owner)
         if conv is None:
             raise ConversationError(f"no conversation {conversation_id!r}")
         return {
@@ -346,8 +374,8 @@ class ConversationStore:
             "messages": [m.to_json() for m in conv.messages],
         }
 
-    def export_markdown(self, conversation_id: str) -> str:
-        conv = self.get(conversation_id)
+    def export_markdown(self, conversation_id: str, *, owner: str | None = None) -> str:
+        conv = self.get(conversation_id, owner=owner)
         if conv is None:
             raise ConversationError(f"no conversation {conversation_id!r}")
         lines = [f"# {conv.title or '对话'}", "", f"创建于 {conv.created_at}", ""]

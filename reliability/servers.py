@@ -1,4 +1,5 @@
-"""Real servers on loopback ports: ``chroma run`` (server mode) and ``streamlit run ui/app.py`` (the app)."""
+"""Real servers on loopback ports: ``chroma run`` (server mode) and ``streamlit run ui/server.py`` (the app, as
+``make run`` starts it)."""
 
 from __future__ import annotations
 
@@ -74,11 +75,13 @@ class ChromaServer:
 
 
 class StreamlitServer:
-    """``streamlit run ui/app.py`` as a subprocess on a loopback port; its output goes to ``log``."""
+    """``streamlit run ui/server.py`` (the app with its login routes) as a subprocess on a loopback port;
+    its output goes to ``log``."""
 
-    def __init__(self, env: dict, log: Path, port: int | None = None, extra_args: tuple = ()):
+    def __init__(self, env: dict, log: Path, port: int | None = None, extra_args: tuple = (), script: str = "ui/server.py"):
         self.env, self.log, self.port = env, Path(log), port or free_port()
         self.extra_args = extra_args
+        self.script = script
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -89,7 +92,7 @@ class StreamlitServer:
         """Start the app and wait until it answers its health check; the seconds it took."""
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(
-                [PY, "-m", "streamlit", "run", "ui/app.py", "--server.port", str(self.port), *self.extra_args],
+                [PY, "-m", "streamlit", "run", self.script, "--server.port", str(self.port), *self.extra_args],
                 cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(20.0, ge=0.1)
     llm_temperature: float = Field(0.2, ge=0.0)
     max_question_chars: int = Field(2000, ge=10)
+    # the HTTP API (python -m assistant serve): requests per minute and burst per API key, body size
+    api_rate_per_minute: float = Field(60.0, ge=0.1)
+    api_burst: int = Field(20, ge=1)
+    api_max_body_kb: int = Field(64, ge=1)
     llm_api_key_secret: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("PLAYBOOK_LLM_API_KEY", "llm_api_key_secret"), repr=False,
     )

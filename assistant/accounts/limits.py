@@ -7,8 +7,12 @@ each attempt waits 1, 2, 4 ... s (at most ``max_delay``), and after ``lockout_fa
 locked for ``lockout_seconds``. Nothing sleeps: a refused attempt is answered at once with the wait.
 
 There is deliberately no lock per account over all clients: that is exactly what let anyone lock the
-maintainer out. The limits hold as well as the client id does, so derive it from what a stranger
-cannot choose freely (the connection's address; behind a trusted proxy the forwarded one), and
+maintainer out. The limits hold as well as the client id does. The app's client id is a per-browser
+cookie, which a guesser can throw away to start afresh; so attempts may also name their ``network``
+(the connection's address; behind a trusted proxy the forwarded one). Failures are counted per
+network over all clients too, and past ``network_free_failures`` every attempt from that network is
+slowed (never locked) - except from clients that have logged in successfully before (``trusted``:
+the real user's own browser keeps working while a stranger on the same network is slowed down).
 argon2 itself caps guessing speed to tens of checks per second per core.
 
 API: a token bucket per key (``rate_per_minute`` refill, ``burst`` capacity); a refused call gets
@@ -20,6 +24,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Hashable
 
@@ -31,6 +36,7 @@ class LoginPolicy:
     lockout_failures: int = 10      # per (name, client)
     lockout_seconds: float = 900.0
     client_lockout_failures: int = 30   # per client over all names (one client trying many names)
+    network_free_failures: int = 20     # per network over all clients, before untrusted clients wait
     window_seconds: float = 900.0   # failures older than this are forgotten
     max_entries: int = 10000        # memory bound: the oldest counters are dropped first
 
@@ -57,6 +63,7 @@ class LoginLimiter:
         self.policy = policy
         self.clock = clock
         self._counts: dict[Hashable, _Count] = {}
+        self._trusted: OrderedDict[str, None] = OrderedDict()   # clients with a successful login
         self._lock = threading.Lock()
 
     @staticmethod
@@ -66,6 +73,19 @@ class LoginLimiter:
     @staticmethod
     def _client(client: str) -> tuple[str, str]:
         return ("client", str(client))
+
+    @staticmethod
+    def _network(network: str) -> tuple[str, str]:
+        return ("network", str(network))
+
+    def _network_delay(self, failures: int) -> float:
+        free = self.policy.network_free_failures
+        return 0.0 if failures <= free else min(self.policy.max_delay, 2.0 ** (failures - free - 1))
+
+    def trusted(self, client: str) -> bool:
+        """Whether ``client`` has logged in successfully (in this process, recently enough to be kept)."""
+        with self._lock:
+            return str(client) in self._trusted
 
     def _get(self, key: Hashable, now: float) -> _Count:
         count = self._counts.get(key)
@@ -84,7 +104,7 @@ class LoginLimiter:
             return 0.0
         return min(p.max_delay, 2.0 ** (failures - p.free_failures - 1))
 
-    def check(self, name: str, client: str) -> LoginCheck:
+    def check(self, name: str, client: str, network: str | None = None) -> LoginCheck:
         now = self.clock()
         with self._lock:
             pair = self._get(self._pair(name, client), now)
@@ -94,26 +114,37 @@ class LoginLimiter:
                 if count.failures:
                     waits.append((max(0.0, count.last + self._delay(count.failures, lock_at) - now),
                                   count.failures >= lock_at))
+            if network is not None and str(client) not in self._trusted:
+                net = self._get(self._network(network), now)
+                if net.failures:
+                    waits.append((max(0.0, net.last + self._network_delay(net.failures) - now), False))
             wait, locked = max(waits, default=(0.0, False))
             return LoginCheck(wait_seconds=wait, locked=locked and wait > 0, failures=pair.failures)
 
-    def failure(self, name: str, client: str) -> LoginCheck:
+    def failure(self, name: str, client: str, network: str | None = None) -> LoginCheck:
         """Record a wrong password; returns the state for the next attempt."""
         now = self.clock()
+        keys = [self._pair(name, client), self._client(client)]
+        if network is not None:
+            keys.append(self._network(network))
         with self._lock:
-            for key in (self._pair(name, client), self._client(client)):
+            for key in keys:
                 count = self._get(key, now)
                 count.failures += 1
                 count.last = now
                 self._counts[key] = count
             self._prune(now)
-        return self.check(name, client)
+        return self.check(name, client, network)
 
     def success(self, name: str, client: str) -> None:
         """A correct password resets the pair (not the client's total: one valid account of its own
-        must not let a client reset its guessing budget for others)."""
+        must not let a client reset its guessing budget for others) and makes the client trusted."""
         with self._lock:
             self._counts.pop(self._pair(name, client), None)
+            self._trusted[str(client)] = None
+            self._trusted.move_to_end(str(client))
+            while len(self._trusted) > self.policy.max_entries:
+                self._trusted.popitem(last=False)
 
     def _prune(self, now: float) -> None:
         if len(self._counts) <= self.policy.max_entries:

@@ -33,15 +33,17 @@ def _wait_message(seconds: float, locked: bool) -> str:
     return f"尝试太频繁，请 {max(1, math.ceil(seconds))} 秒后再试。"
 
 
-def login(store: AccountStore, limiter: LoginLimiter, name: str, password: str, *, client: str) -> LoginResult:
-    """Check a login from ``client`` (an id of the browser/address the attempt comes from)."""
-    check = limiter.check(name, client)
+def login(store: AccountStore, limiter: LoginLimiter, name: str, password: str, *, client: str,
+          network: str | None = None) -> LoginResult:
+    """Check a login from ``client`` (an id of the browser the attempt comes from) on ``network`` (its
+    address, when known: see :class:`LoginLimiter`)."""
+    check = limiter.check(name, client, network)
     if check.wait_seconds > 0:
         return LoginResult(False, message=_wait_message(check.wait_seconds, check.locked),
                            wait_seconds=check.wait_seconds, locked=check.locked)
     user = store.verify(name, password)
     if user is None:
-        after = limiter.failure(name, client)
+        after = limiter.failure(name, client, network)
         message = WRONG
         if after.wait_seconds > 0:
             message += _wait_message(after.wait_seconds, after.locked)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.api.app import ApiOptions, create_app
 from assistant.api.errors import ApiError
-from assistant.api.exchanges import ExchangeHook, conversation_key
+from assistant.api.exchanges import ExchangeHook, conversation_key, store_exchanges
 from assistant.api.server import serve
 
-__all__ = ["ApiError", "ApiOptions", "ExchangeHook", "conversation_key", "create_app", "serve"]
+__all__ = ["ApiError", "ApiOptions", "ExchangeHook", "conversation_key", "create_app", "serve", "store_exchanges"]

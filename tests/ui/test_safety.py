@@ -61,11 +61,17 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def _fresh_limits():
+@pytest.fixture
+def clock(monkeypatch):
     auth.reset_limits()
-    yield
+    fake = Clock()
+    monkeypatch.setattr(auth, "now", fake)
+    yield fake
     auth.reset_limits()
+
+
+def attempt(given: str, client: str = "browser-a", network: str = "net") -> auth.LoginResult:
+    return auth.try_login(given, "right", {}, client=client, network=network)
 
 
 def test_password_compare():
@@ -75,39 +81,64 @@ def test_password_compare():
     assert auth.password_matches("密码", "密码")
 
 
-def test_growing_delay_then_lockout_per_session():
-    clock, session = Clock(), {}
+def test_a_typo_then_the_right_password_works_at_once(clock):
+    assert not attempt("rihgt").ok
+    assert attempt("right").ok
+
+
+def test_growing_delay_then_lockout_of_that_client_only(clock):
     delays = []
     for _ in range(auth.MAX_FAILURES):
-        result = auth.try_login("wrong", "right", session, clock)
+        result = attempt("wrong")
         assert not result.ok and result.wait_seconds == 0
-        refused = auth.try_login("right", "right", session, clock)  # too soon: refused unchecked
-        assert not refused.ok and refused.wait_seconds > 0
-        delays.append(refused.wait_seconds)
-        clock.now += refused.wait_seconds + 0.01
-        if result.locked:
-            break
-    assert delays == sorted(delays) and delays[0] == 1.0
-    assert delays[-1] == auth.LOCKOUT_SECONDS  # the fifth failure locks
-    assert result.locked and result.failures_left == 0
+        wait = auth.PROCESS_LIMITER.check(auth.ADMIN, "browser-a", "net").wait_seconds
+        if wait:
+            refused = attempt("right")  # too soon: refused without being checked
+            assert not refused.ok and refused.wait_seconds == wait
+            delays.append(wait)
+            if wait < auth.LOCKOUT_SECONDS:
+                clock.now += wait + 0.01
+    assert delays[:3] == [1.0, 2.0, 4.0] and delays == sorted(delays)
+    assert delays[-1] == auth.LOCKOUT_SECONDS and result.locked and result.failures_left == 0
+    assert len(delays) == auth.MAX_FAILURES - auth.FREE_FAILURES
+    # the stranger's browser is locked; the maintainer's browser is not
+    assert attempt("right").locked
+    assert attempt("right", client="maintainer-browser").ok
 
 
-def test_lockout_is_process_wide_and_success_resets():
-    clock = Clock()
+def test_the_first_failures_are_free_then_the_wait_is_per_client(clock):
+    for _ in range(auth.FREE_FAILURES):
+        assert attempt("wrong").failures_left > 0
+    assert attempt("right").ok  # still no delay after the free typos: the count resets
+    for _ in range(auth.FREE_FAILURES + 1):
+        attempt("wrong")
+    assert attempt("right").wait_seconds == 1.0
+    assert attempt("right", client="browser-b").ok
+
+
+def test_throwing_the_cookie_away_is_slowed_per_network_but_never_locks_out_a_known_browser(clock):
+    assert attempt("right", client="maintainer-browser").ok  # the maintainer has logged in here before
+    for i in range(backend_policy().network_free_failures + 1):
+        attempt("wrong", client=f"fresh-{i}")  # a new client id for every guess
+    assert attempt("right", client="yet-another").wait_seconds > 0
+    assert attempt("right", client="maintainer-browser").ok
+    assert attempt("right", client="yet-another", network="elsewhere").ok
+
+
+def test_without_a_device_cookie_the_client_is_the_session(clock):
+    session_a, session_b = {}, {}
     for _ in range(auth.MAX_FAILURES):
-        auth.try_login("wrong", "right", {}, clock)  # a new session each time
-        clock.now += auth.MAX_DELAY_SECONDS
-    other_session = {}
-    refused = auth.try_login("right", "right", other_session, clock)
-    assert not refused.ok and refused.locked and refused.wait_seconds > 0
-    clock.now += auth.LOCKOUT_SECONDS + 1
-    assert auth.try_login("right", "right", other_session, clock).ok
-    assert auth.try_login("wrong", "right", {}, clock).failures_left == auth.MAX_FAILURES - 1
+        auth.try_login("wrong", "right", session_a, network="n")
+        clock.now += auth.MAX_DELAY_SECONDS + 1
+    assert auth.try_login("right", "right", session_a, network="n").locked
+    assert auth.try_login("right", "right", session_b, network="n").ok
 
 
-def test_old_failures_are_forgotten():
-    clock, session = Clock(), {}
-    auth.try_login("wrong", "right", session, clock)
+def test_old_failures_are_forgotten(clock):
+    attempt("wrong")
     clock.now += auth.WINDOW_SECONDS + 1
-    result = auth.try_login("wrong", "right", session, clock)
-    assert result.failures_left == auth.MAX_FAILURES - 1
+    assert attempt("wrong").failures_left == auth.MAX_FAILURES - 1
+
+
+def backend_policy():
+    return auth.POLICY

@@ -10,7 +10,10 @@ package adapts the call shapes to what the pages need, one module per page's con
 - handbook: :func:`search_cards`, :func:`filter_cards`;
 - maintain: :func:`check_cards`, :func:`reindex` (records the summary), :func:`last_rebuild`;
 - review: :func:`review_files`, :func:`review_example`, stored shows, 直播PK (:func:`pk_table`), curve rows;
-- live: live sessions, :func:`add_live_point`, :func:`paste_live_export`, :func:`live_view` (alerts, plan blocks).
+- live: live sessions, :func:`add_live_point`, :func:`paste_live_export`, :func:`live_view` (alerts, plan blocks);
+- accounts: :func:`viewer` (who uses this session), :func:`current_owner` (whose data the pages show),
+  the owner-scoped :func:`conversation_store`, the login limits; ``web`` serves the login form and
+  the page gate that ``ui/server.py`` mounts.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from ui.backend.chat import ChatTurn
 from ui.backend.handbook import filter_cards, search_cards
 from ui.backend.maintain import LAST_REBUILD_FILE, check_cards, last_rebuild, reindex
 from ui.backend.plans import draft_plan, plan_ics, plan_json, plan_markdown, validate_plan_inputs
-from ui.backend.stores import conversation_store, current_owner, open_index
 from ui.backend.review import (
     EXAMPLES as REVIEW_EXAMPLES, ReviewOutcome, card_titles, curve_rows, delete_stored_show, example_files, finding_spans,
     finding_value_text, open_stored_show, pk_table, plan_blocks, review_example, review_files, severity_name, stored_shows,
@@ -31,6 +33,26 @@ from ui.backend.live import (
     LiveView, add_live_point, delete_live_session, finish_live_session, live_sessions, live_view, paste_live_export,
     remove_last_point, start_live_session,
 )
+from ui.backend.accounts import (
+    CLIENT_KEY,
+    DEVICE_COOKIE,
+    ROLE_LABELS,
+    SESSION_COOKIE,
+    TOKEN_KEY,
+    LoginLimiter,
+    LoginPolicy,
+    NotSignedInError,
+    Viewer,
+    account_store,
+    accounts_enabled,
+    client_address,
+    device_id,
+    end_current_session,
+    session_token,
+    viewer,
+)
+from ui.backend.stores import OwnedConversations, conversation_store, current_owner, open_index
+from ui.backend.web import reset_login_limits, routes_mounted
 
 __all__ = [
     "LAST_REBUILD_FILE", "PLAN_STAGE_NAMES", "ChatTurn", "InvalidQuestionError", "build_chat_model", "check_cards",
@@ -42,4 +64,8 @@ __all__ += [  # review (复盘) and live (播中看板)
     "delete_stored_show", "example_files", "finding_spans", "finding_value_text", "finish_live_session", "live_sessions",
     "live_view", "open_stored_show", "paste_live_export", "pk_table", "plan_blocks", "remove_last_point", "review_example",
     "review_files", "severity_name", "start_live_session", "stored_shows",
+__all__ += [  # accounts
+    "CLIENT_KEY", "DEVICE_COOKIE", "ROLE_LABELS", "SESSION_COOKIE", "TOKEN_KEY", "LoginLimiter", "LoginPolicy",
+    "NotSignedInError", "OwnedConversations", "Viewer", "account_store", "accounts_enabled", "client_address", "device_id",
+    "end_current_session", "reset_login_limits", "routes_mounted", "session_token", "viewer",
 ]

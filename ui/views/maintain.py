@@ -23,7 +23,7 @@ def _problem_line(problem, cards_dir: Path) -> str:
 
 def _login() -> None:
     st.caption("维护页需要管理员密码。")
-    with st.form("admin_login", clear_on_submit=True):
+    with st.form("admin_login", clear_on_submit=False):  # a refused attempt keeps what was typed
         given = st.text_input("管理员密码", type="password", key="admin_password_input", autocomplete="current-password")
         submitted = st.form_submit_button("登录", type="primary")
     if not submitted:
@@ -137,18 +137,19 @@ def _feedback() -> None:
 
 
 st.title("维护")
-if not settings.admin_password():
-    st.warning(
-        "维护页未启用：没有配置管理员密码。请在启动应用前设置环境变量 PLAYBOOK_ADMIN_PASSWORD，"
-        "然后重启应用。"
-    )
-    st.stop()
+if not auth.maintainer_signed_in(settings):  # with accounts, ui/app.py lists this page for maintainers only
+    if not settings.admin_password():
+        st.warning(
+            "维护页未启用：没有配置管理员密码。请在启动应用前设置环境变量 PLAYBOOK_ADMIN_PASSWORD，"
+            "然后重启应用。"
+        )
+        st.stop()
 
-if not st.session_state.get(LOGGED_IN):
-    _login()
-    st.stop()
+    if not st.session_state.get(LOGGED_IN):
+        _login()
+        st.stop()
 
-st.button("退出登录", on_click=_logout, icon=":material/logout:")
+    st.button("退出登录", on_click=_logout, icon=":material/logout:")
 searcher = core.searcher(settings, fatal=False)
 _status(searcher)
 _check()

@@ -109,3 +109,28 @@ def test_api_bucket_allows_a_burst_then_refills():
     assert limiter.acquire("k1") > 0
     with pytest.raises(ValueError):
         ApiRateLimiter(ApiRatePolicy(rate_per_minute=0, burst=1))
+
+
+def test_fresh_clients_on_one_network_are_slowed_but_a_trusted_client_is_not(setup):
+    """A guesser who throws their browser cookie away each time gets a new client id: the network
+    counter slows every untrusted client of that address, never the real user's own browser."""
+    store, limiter, clock = setup
+    assert login(store, limiter, "boss", "the real password", client="boss-laptop", network="10.0.0.5").ok
+    free = LoginPolicy().network_free_failures
+    for i in range(free):  # each attempt from a new client: no pair or client counter ever builds up
+        assert login(store, limiter, "boss", "guess", client=f"fresh-{i}", network="10.0.0.5").wait_seconds == 0
+    assert login(store, limiter, "boss", "guess", client="fresh-last", network="10.0.0.5").wait_seconds == 1
+    slowed = login(store, limiter, "boss", "the real password", client="fresh-new", network="10.0.0.5")
+    assert not slowed.ok and slowed.wait_seconds > 0 and not slowed.locked
+    assert login(store, limiter, "boss", "the real password", client="boss-laptop", network="10.0.0.5").ok
+    assert login(store, limiter, "boss", "the real password", client="fresh-elsewhere", network="10.9.9.9").ok
+    clock.now += LoginPolicy().max_delay + 1
+    assert login(store, limiter, "boss", "the real password", client="fresh-new", network="10.0.0.5").ok
+
+
+def test_network_delays_are_capped_and_never_a_lockout(setup):
+    _, limiter, _ = setup
+    for i in range(LoginPolicy().network_free_failures + 30):
+        limiter.failure("boss", f"c{i}", "10.0.0.6")
+    check = limiter.check("boss", "another", "10.0.0.6")
+    assert 0 < check.wait_seconds <= LoginPolicy().max_delay and not check.locked
