@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from common.timefmt import DEFAULT_TIMEZONE, labelled, local_iso, local_text, zone_label
+
 from assistant.types import Source, Turn
 
 DB_NAME = "conversations.sqlite3"
@@ -57,6 +59,18 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 
 
+# Additive migrations: a column missing from an older database is added (idempotent).
+_ADDED_COLUMNS = {"messages": (("scope", "TEXT NOT NULL DEFAULT '{}'"),)}  # scope: the Answer's scope evidence (JSON)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, columns in _ADDED_COLUMNS.items():
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, decl in columns:
+            if name not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+
+
 class ConversationError(ValueError):
     """A conversation or message that does not exist, or an invalid value."""
 
@@ -74,6 +88,7 @@ class Message:
     in_scope: bool | None = None
     rating: str | None = None      # "up" | "down" | None
     reason: str = ""
+    scope: dict = field(default_factory=dict, compare=False)  # the Answer's scope evidence (grade, similarity)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "role": self.role, "content": self.content, "created_at": self.created_at}
@@ -122,6 +137,7 @@ class ConversationStore:
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            _add_missing_columns(conn)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -222,25 +238,29 @@ class ConversationStore:
         mode: str = "",
         notice: str = "",
         in_scope: bool | None = None,
+        scope: dict | None = None,
     ) -> int:
         """Append one message and commit it; returns the message id.
 
-        The first user message also becomes the conversation's title when it has none.
+        The first user message also becomes the conversation's title when it has none. ``scope``: the
+        Answer's scope evidence (``Answer.scope``), kept for the maintainers' gaps report.
         """
         if role not in ("user", "assistant"):
             raise ConversationError(f"role must be 'user' or 'assistant', not {role!r}")
         now = _now()
         sources_json = json.dumps([s.to_json() for s in sources], ensure_ascii=False)
+        scope_json = json.dumps(scope or {}, ensure_ascii=False, default=str)
         with self._write() as conn:
             row = conn.execute("SELECT title FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
             if row is None:
                 raise ConversationError(f"no conversation {conversation_id!r}")
             cur = conn.execute(
                 """
-                INSERT INTO messages (conversation_id, role, content, sources, mode, notice, in_scope, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO messages (conversation_id, role, content, sources, mode, notice, in_scope, created_at, scope)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                (conversation_id, role, content, sources_json, mode, notice, None if in_scope is None else int(in_scope), now),
+                (conversation_id, role, content, sources_json, mode, notice, None if in_scope is None else int(in_scope), now,
+                 scope_json),
             )
             if role == "user" and not row["title"]:
                 conn.execute("UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?", (make_title(content), now, conversation_id))
@@ -280,6 +300,7 @@ class ConversationStore:
                     in_scope=None if r["in_scope"] is None else bool(r["in_scope"]),
                     rating=r["rating"],
                     reason=r["reason"] or "",
+                    scope=_json_dict(r["scope"]),
                 )
             )
         return result
@@ -332,28 +353,64 @@ class ConversationStore:
             ).fetchall()
         return [dict(r) for r in rows]
 
-    # --- export --------------------------------------------------------------------------------
+    def answer_log(self, since: str | None = None) -> list[dict[str, Any]]:
+        """Every answer (oldest first) with the question it answered, for aggregate reports (the gaps
+        report): ``question``, ``answer``, ``created_at``, ``in_scope``, ``scope`` (dict), ``rating``,
+        ``reason``, ``sources`` (card ids). No conversation ids and no owners: maintainers see
+        aggregates only. ``since``: ISO time (UTC) of the oldest answer wanted."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                """
+                SELECT m.id, m.content AS answer, m.created_at, m.in_scope, m.scope, m.sources, f.rating, f.reason,
+                    (SELECT q.content FROM messages q WHERE q.conversation_id = m.conversation_id AND q.id < m.id
+                        AND q.role = 'user' ORDER BY q.id DESC LIMIT 1) AS question
+                FROM messages m LEFT JOIN feedback f ON f.message_id = m.id
+                WHERE m.role = 'assistant' AND m.created_at >= ? ORDER BY m.id
+                """,
+                (since or "",),
+            ).fetchall()
+        out = []
+        for r in rows:
+            try:
+                cards = [s.get("card_id", "") for s in json.loads(r["sources"] or "[]") if isinstance(s, dict)]
+            except ValueError:
+                cards = []
+            out.append({"question": r["question"] or "", "answer": r["answer"], "created_at": r["created_at"],
+                        "in_scope": None if r["in_scope"] is None else bool(r["in_scope"]), "scope": _json_dict(r["scope"]),
+                        "rating": r["rating"], "reason": r["reason"] or "", "sources": cards})
+        return out
 
-    def export_json(self, conversation_id: str) -> dict[str, Any]:
+    # --- export --------------------------------------------------------------------------------
+    # Times are stored in UTC and exported in the zone of PLAYBOOK_TIMEZONE (北京时间 by default), named once.
+
+    def export_json(self, conversation_id: str, timezone_name: str | None = None) -> dict[str, Any]:
         conv = self.get(conversation_id)
         if conv is None:
             raise ConversationError(f"no conversation {conversation_id!r}")
+        tz = _zone_name(timezone_name)
+        messages = []
+        for m in conv.messages:
+            data = m.to_json()
+            data["created_at"] = local_iso(m.created_at, tz)
+            messages.append(data)
         return {
             "id": conv.id,
             "title": conv.title,
-            "created_at": conv.created_at,
-            "updated_at": conv.updated_at,
-            "messages": [m.to_json() for m in conv.messages],
+            "timezone": f"{tz}（{zone_label(tz)}）",
+            "created_at": local_iso(conv.created_at, tz),
+            "updated_at": local_iso(conv.updated_at, tz),
+            "messages": messages,
         }
 
-    def export_markdown(self, conversation_id: str) -> str:
+    def export_markdown(self, conversation_id: str, timezone_name: str | None = None) -> str:
         conv = self.get(conversation_id)
         if conv is None:
             raise ConversationError(f"no conversation {conversation_id!r}")
-        lines = [f"# {conv.title or '对话'}", "", f"创建于 {conv.created_at}", ""]
+        tz = _zone_name(timezone_name)
+        lines = [f"# {conv.title or '对话'}", "", f"创建于 {labelled(conv.created_at, tz)}", ""]
         for m in conv.messages:
             if m.role == "user":
-                lines += ["## 问", "", m.content, ""]
+                lines += [f"## 问（{local_text(m.created_at, tz)}）", "", m.content, ""]
                 continue
             lines += ["## 答", "", m.content, ""]
             if m.notice:
@@ -364,6 +421,26 @@ class ConversationStore:
                     lines.append(f"- [{s.n}] {s.title}（{s.card_id}）")
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"
+
+
+def _zone_name(given: str | None) -> str:
+    """The zone exports use: the one given, else PLAYBOOK_TIMEZONE (北京时间 when unset or unusable)."""
+    if given:
+        return given
+    try:
+        from settings import load_settings
+
+        return load_settings().timezone
+    except Exception:  # noqa: BLE001 - a bad setting elsewhere must not stop an export
+        return DEFAULT_TIMEZONE
+
+
+def _json_dict(text: str | None) -> dict:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def history_turns(messages: Iterable[Message]) -> list[Turn]:
