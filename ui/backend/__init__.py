@@ -8,7 +8,9 @@ package adapts the call shapes to what the pages need, one module per page's con
 - chat: :class:`ChatTurn` runs "save the question -> stream the answer -> save the answer";
 - plans: :func:`validate_plan_inputs` (problems worded as the CLI prints them), :func:`draft_plan`, exports;
 - handbook: :func:`search_cards`, :func:`filter_cards`;
-- maintain: :func:`check_cards`, :func:`reindex` (records the summary), :func:`last_rebuild`.
+- maintain: :func:`check_cards`, :func:`reindex` (records the summary), :func:`last_rebuild`, the index
+  history and :func:`rollback`; edit: :func:`check_edit`, :func:`save_edit`; gaps: :func:`handbook_gaps`,
+  :func:`thumbs_down`; times: :func:`local_time`, :func:`zone_label` (every page that shows a time).
 """
 
 from __future__ import annotations
@@ -18,12 +20,32 @@ from assistant.errors import InvalidQuestionError
 from assistant.plan.inputs import STAGE_NAMES as PLAN_STAGE_NAMES
 from ui.backend.chat import ChatTurn
 from ui.backend.handbook import filter_cards, search_cards
-from ui.backend.maintain import LAST_REBUILD_FILE, check_cards, last_rebuild, reindex
+from ui.backend.edit import EditCheck, card_source, check_edit, editable_cards, save_edit
+from ui.backend.gaps import gap_reason_names, handbook_gaps, thumbs_down
+from ui.backend.maintain import (
+    LAST_REBUILD_FILE,
+    check_cards,
+    check_summary,
+    error_text,
+    index_history,
+    last_rebuild,
+    problem_text,
+    reindex,
+    rollback,
+    serving_state,
+    stage_lines,
+)
 from ui.backend.plans import draft_plan, plan_ics, plan_json, plan_markdown, validate_plan_inputs
 from ui.backend.stores import conversation_store, current_owner, open_index
+from ui.backend.times import local_time, local_time_labelled, zone_label
 
 __all__ = [
     "LAST_REBUILD_FILE", "PLAN_STAGE_NAMES", "ChatTurn", "InvalidQuestionError", "build_chat_model", "check_cards",
     "conversation_store", "current_owner", "draft_plan", "filter_cards", "last_rebuild", "open_index", "plan_ics",
     "plan_json", "plan_markdown", "reindex", "search_cards", "validate_plan_inputs",
+]
+__all__ += [  # maintainers (维护) and times
+    "EditCheck", "card_source", "check_edit", "check_summary", "editable_cards", "error_text", "gap_reason_names",
+    "handbook_gaps", "index_history", "local_time", "local_time_labelled", "problem_text", "rollback", "save_edit",
+    "serving_state", "stage_lines", "thumbs_down", "zone_label",
 ]
