@@ -101,7 +101,8 @@ def link_not_an_id(link: str) -> str:
 
 
 def plan_material(where: str, message: str) -> str:
-    return f"方案数据 `{where}` 有误：{message}"
+    """A plan-material problem (:mod:`playbook.plan_material` words it) after the field path it concerns."""
+    return f"{where}: {message}"
 
 
 def duplicate_id(card_id: str, other: Path) -> str:

@@ -88,7 +88,7 @@ def gaps(store, settings: Settings | None = None, days: int | None = None, simil
     for row in store.answer_log(since=since_iso(days)):
         reason = classify(row)
         if reason and (row.get("question") or "").strip():
-            rows.append({**row, "reason": reason})
+            rows.append({**row, "gap": reason})
     if not rows:
         return []
     if similarity is None and settings is not None:
@@ -104,9 +104,9 @@ def _gap(rows: list[dict]) -> Gap:
     wordings = Counter(r["question"].strip() for r in rows)
     latest = max(rows, key=lambda r: r["created_at"])
     question = max(wordings, key=lambda q: (wordings[q], q == latest["question"].strip()))
-    counts = Counter(r["reason"] for r in rows)
+    counts = Counter(r["gap"] for r in rows)
     reason = max(REASONS, key=lambda r: (counts.get(r, 0), -REASONS.index(r)))
-    downs = sorted((r for r in rows if r["reason"] == "thumbs_down"), key=lambda r: r["created_at"], reverse=True)
+    downs = sorted((r for r in rows if r["gap"] == "thumbs_down"), key=lambda r: r["created_at"], reverse=True)
     cited = Counter(c for r in rows for c in r.get("sources") or () if c)
     return Gap(
         question=question,
@@ -115,7 +115,7 @@ def _gap(rows: list[dict]) -> Gap:
         last_asked=latest["created_at"],
         reasons={r: counts[r] for r in REASONS if counts.get(r)},
         variants=tuple(q for q in wordings if q != question),
-        answers=tuple({"answer": r["answer"], "feedback": r.get("reason", ""), "asked_at": r["created_at"]}
+        answers=tuple({"answer": r["answer"], "feedback": r.get("reason") or "", "asked_at": r["created_at"]}
                       for r in downs[:MAX_ANSWERS]),
         cards=tuple(c for c, _ in cited.most_common()),
     )
