@@ -59,7 +59,7 @@ def describe(stage: str, done: int, total: int) -> str:
 @contextmanager
 def stage_progress(stream=None) -> Iterator[Callable[[int, int, str], None]]:
     """A rebuild progress callback for a command line: on a terminal one bar per stage that stays on
-    screen at its total; otherwise one line per stage when it completes (``嵌入向量 5/5 个片段``)."""
+    screen at its total; otherwise, once the work has completed, one line per stage (``嵌入向量 5/5 个片段``)."""
     stream = stream or sys.stderr
     if stream.isatty():
         from tqdm import tqdm
@@ -83,11 +83,7 @@ def stage_progress(stream=None) -> Iterator[Callable[[int, int, str], None]]:
             for bar in bars.values():
                 bar.close()
         return
-    printed: set[str] = set()
-
-    def line(done: int, total: int, stage: str) -> None:
-        if done >= total and stage not in printed:
-            printed.add(stage)
-            print(describe(stage, done, total), file=stream, flush=True)
-
-    yield line
+    log = StageLog()
+    yield log
+    for text in log.lines():  # when the work is done (never between the stages: readers of stderr watch it)
+        print(text, file=stream, flush=True)
