@@ -21,8 +21,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from common.timefmt import DEFAULT_TIMEZONE, labelled, local_iso, local_text, zone_label
-
 from assistant.types import Source, Turn
 
 DB_NAME = "conversations.sqlite3"
@@ -300,7 +298,7 @@ class ConversationStore:
                     in_scope=None if r["in_scope"] is None else bool(r["in_scope"]),
                     rating=r["rating"],
                     reason=r["reason"] or "",
-                    scope=_json_dict(r["scope"]),
+                    scope=_json(r["scope"], {}),
                 )
             )
         return result
@@ -354,93 +352,47 @@ class ConversationStore:
         return [dict(r) for r in rows]
 
     def answer_log(self, since: str | None = None) -> list[dict[str, Any]]:
-        """Every answer (oldest first) with the question it answered, for aggregate reports (the gaps
-        report): ``question``, ``answer``, ``created_at``, ``in_scope``, ``scope`` (dict), ``rating``,
-        ``reason``, ``sources`` (card ids). No conversation ids and no owners: maintainers see
-        aggregates only. ``since``: ISO time (UTC) of the oldest answer wanted."""
+        """Every answer since ``since`` (ISO, UTC), oldest first, with its question, for aggregate reports
+        (the gaps report): no conversation ids and no owners. Keys: question, answer, created_at,
+        in_scope, scope, rating, reason, sources (card ids)."""
         with self._connect() as conn:
             rows = conn.execute(
                 """
-                SELECT m.id, m.content AS answer, m.created_at, m.in_scope, m.scope, m.sources, f.rating, f.reason,
+                SELECT m.content AS answer, m.created_at, m.in_scope, m.scope, m.sources, f.rating, f.reason,
                     (SELECT q.content FROM messages q WHERE q.conversation_id = m.conversation_id AND q.id < m.id
                         AND q.role = 'user' ORDER BY q.id DESC LIMIT 1) AS question
                 FROM messages m LEFT JOIN feedback f ON f.message_id = m.id
                 WHERE m.role = 'assistant' AND m.created_at >= ? ORDER BY m.id
-                """,
-                (since or "",),
-            ).fetchall()
-        out = []
-        for r in rows:
-            try:
-                cards = [s.get("card_id", "") for s in json.loads(r["sources"] or "[]") if isinstance(s, dict)]
-            except ValueError:
-                cards = []
-            out.append({"question": r["question"] or "", "answer": r["answer"], "created_at": r["created_at"],
-                        "in_scope": None if r["in_scope"] is None else bool(r["in_scope"]), "scope": _json_dict(r["scope"]),
-                        "rating": r["rating"], "reason": r["reason"] or "", "sources": cards})
-        return out
+                """, (since or "",)).fetchall()
+        return [{**dict(r), "question": r["question"] or "", "reason": r["reason"] or "", "scope": _json(r["scope"], {}),
+                 "in_scope": None if r["in_scope"] is None else bool(r["in_scope"]),
+                 "sources": [x.get("card_id", "") for x in _json(r["sources"], []) if isinstance(x, dict)]} for r in rows]
 
-    # --- export --------------------------------------------------------------------------------
-    # Times are stored in UTC and exported in the zone of PLAYBOOK_TIMEZONE (北京时间 by default), named once.
+    # --- export (assistant/exports.py: times in PLAYBOOK_TIMEZONE, 北京时间 by default, named once) -----------
 
     def export_json(self, conversation_id: str, timezone_name: str | None = None) -> dict[str, Any]:
-        conv = self.get(conversation_id)
-        if conv is None:
-            raise ConversationError(f"no conversation {conversation_id!r}")
-        tz = _zone_name(timezone_name)
-        messages = []
-        for m in conv.messages:
-            data = m.to_json()
-            data["created_at"] = local_iso(m.created_at, tz)
-            messages.append(data)
-        return {
-            "id": conv.id,
-            "title": conv.title,
-            "timezone": f"{tz}（{zone_label(tz)}）",
-            "created_at": local_iso(conv.created_at, tz),
-            "updated_at": local_iso(conv.updated_at, tz),
-            "messages": messages,
-        }
+        from assistant.exports import conversation_json
+
+        return conversation_json(self._existing(conversation_id), timezone_name)
 
     def export_markdown(self, conversation_id: str, timezone_name: str | None = None) -> str:
-        conv = self.get(conversation_id)
-        if conv is None:
+        from assistant.exports import conversation_markdown
+
+        return conversation_markdown(self._existing(conversation_id), timezone_name)
+
+    def _existing(self, conversation_id: str) -> Conversation:
+        if (conv := self.get(conversation_id)) is None:
             raise ConversationError(f"no conversation {conversation_id!r}")
-        tz = _zone_name(timezone_name)
-        lines = [f"# {conv.title or '对话'}", "", f"创建于 {labelled(conv.created_at, tz)}", ""]
-        for m in conv.messages:
-            if m.role == "user":
-                lines += [f"## 问（{local_text(m.created_at, tz)}）", "", m.content, ""]
-                continue
-            lines += ["## 答", "", m.content, ""]
-            if m.notice:
-                lines += [f"> 提示：{m.notice}", ""]
-            if m.sources:
-                lines += ["**来源**", ""]
-                for s in m.sources:
-                    lines.append(f"- [{s.n}] {s.title}（{s.card_id}）")
-                lines.append("")
-        return "\n".join(lines).rstrip() + "\n"
+        return conv
 
 
-def _zone_name(given: str | None) -> str:
-    """The zone exports use: the one given, else PLAYBOOK_TIMEZONE (北京时间 when unset or unusable)."""
-    if given:
-        return given
+def _json(text: str | None, default):
+    """A JSON column's value, or ``default`` when it is empty, unreadable or of another type."""
     try:
-        from settings import load_settings
-
-        return load_settings().timezone
-    except Exception:  # noqa: BLE001 - a bad setting elsewhere must not stop an export
-        return DEFAULT_TIMEZONE
-
-
-def _json_dict(text: str | None) -> dict:
-    try:
-        value = json.loads(text or "{}")
+        value = json.loads(text) if text else default
     except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+        return default
+    return value if isinstance(value, type(default)) else default
 
 
 def history_turns(messages: Iterable[Message]) -> list[Turn]:

@@ -90,7 +90,9 @@ def test_every_message_is_chinese(tmp_path: Path):
         folder.mkdir()
         (folder / "bad.md").write_bytes(bad.content)
         for problem in check_cards(folder).problems:
-            assert CJK.search(problem.message), (bad.kind, problem.message)  # plan-material details may stay English
+            if problem.message.startswith("plan"):
+                continue  # worded by playbook/plan_material.py (its branch writes them in Chinese)
+            assert CJK.search(problem.message), (bad.kind, problem.message)
 
 
 def test_unknown_topic_suggests_the_close_one(tmp_path: Path):
