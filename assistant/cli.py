@@ -30,6 +30,7 @@ examples:
   python -m assistant users add douya --role streamer           # asks for the password twice
   python -m assistant keys create douya --json                   # an API key for douya, shown once
   python -m assistant serve --port 8000                          # the OpenAI-compatible API on 127.0.0.1
+  python -m assistant gaps --json --days 30               # questions the handbook served badly, grouped
 """
 
 
@@ -307,6 +308,34 @@ def serve(host: str, port: int) -> int:
     settings = _settings()
     model = build_chat_model(settings) if settings.llm_enabled else None
     serve_api(settings, host=host, port=port, chat_model=model)  # exchanges land in each caller's conversations
+    return 0
+
+
+@cli.command(help="What users asked that the handbook served badly (declined, 👎, weak evidence), the same "
+                  "question in other words grouped, most frequent first.",
+             epilog="\b\nexample: python -m assistant gaps --json --days 30")
+@click.option("--json", "as_json", is_flag=True, help='Print JSON: [{"question", "count", "reason", "last_asked", ...}].')
+@click.option("--days", type=click.IntRange(min=1), metavar="N", help="Only questions of the last N days.")
+def gaps(as_json: bool, days: int | None) -> int:
+    from common.timefmt import local_text, zone_label
+
+    from assistant.conversations import ConversationStore
+    from assistant.gaps import REASON_NAMES
+    from assistant.gaps import gaps as gaps_report
+
+    settings = _settings()
+    report = gaps_report(ConversationStore(settings.data_dir), settings, days=days)
+    if as_json:
+        _out(json.dumps([g.to_json() for g in report], ensure_ascii=False))
+        return 0
+    if not report:
+        _out("没有需要补写的问题。")
+        return 0
+    lines = [f"时间：{zone_label(settings.timezone)}"]
+    for g in report:
+        lines.append(f"{g.count:>3}×  {g.question}  [{REASON_NAMES[g.reason]}]  最近 {local_text(g.last_asked, settings.timezone)}")
+        lines += [f"       也问作：{v}" for v in g.variants[:3]]
+    _out("\n".join(lines))
     return 0
 
 

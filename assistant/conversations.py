@@ -60,8 +60,12 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 """
 # Additive migrations of databases made by earlier versions: (table, column, its definition).
-_COLUMNS = (("conversations", "owner", "TEXT NOT NULL DEFAULT ''"),)
+_COLUMNS = (
+    ("conversations", "owner", "TEXT NOT NULL DEFAULT ''"),
+    ("messages", "scope", "TEXT NOT NULL DEFAULT '{}'"),  # the Answer's scope evidence (JSON)
+)
 _INDEX = "CREATE INDEX IF NOT EXISTS conversations_by_owner ON conversations(owner, updated_at)"
+
 
 
 class ConversationError(ValueError):
@@ -81,6 +85,7 @@ class Message:
     in_scope: bool | None = None
     rating: str | None = None      # "up" | "down" | None
     reason: str = ""
+    scope: dict = field(default_factory=dict, compare=False)  # the Answer's scope evidence (grade, similarity)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "role": self.role, "content": self.content, "created_at": self.created_at}
@@ -245,26 +250,30 @@ class ConversationStore:
         notice: str = "",
         in_scope: bool | None = None,
         owner: str | None = None,
+        scope: dict | None = None,
     ) -> int:
         """Append one message and commit it; returns the message id.
 
-        The first user message also becomes the conversation's title when it has none.
+        The first user message also becomes the conversation's title when it has none. ``scope``: the
+        Answer's scope evidence (``Answer.scope``), kept for the maintainers' gaps report.
         """
         if role not in ("user", "assistant"):
             raise ConversationError(f"role must be 'user' or 'assistant', not {role!r}")
         now = _now()
         sources_json = json.dumps([s.to_json() for s in sources], ensure_ascii=False)
         cond, args = _whose(owner)
+        scope_json = json.dumps(scope or {}, ensure_ascii=False, default=str)
         with self._write() as conn:
             row = conn.execute(f"SELECT title FROM conversations WHERE id = ?{cond}", (conversation_id, *args)).fetchone()
             if row is None:
                 raise ConversationError(f"no conversation {conversation_id!r}")
             cur = conn.execute(
                 """
-                INSERT INTO messages (conversation_id, role, content, sources, mode, notice, in_scope, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO messages (conversation_id, role, content, sources, mode, notice, in_scope, created_at, scope)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                (conversation_id, role, content, sources_json, mode, notice, None if in_scope is None else int(in_scope), now),
+                (conversation_id, role, content, sources_json, mode, notice, None if in_scope is None else int(in_scope), now,
+                 scope_json),
             )
             if role == "user" and not row["title"]:
                 conn.execute("UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?", (make_title(content), now, conversation_id))
@@ -306,6 +315,7 @@ class ConversationStore:
                     in_scope=None if r["in_scope"] is None else bool(r["in_scope"]),
                     rating=r["rating"],
                     reason=r["reason"] or "",
+                    scope=_json(r["scope"], {}),
                 )
             )
         return result
@@ -360,38 +370,48 @@ class ConversationStore:
             ).fetchall()
         return [dict(r) for r in rows]
 
-    # --- export --------------------------------------------------------------------------------
+    def answer_log(self, since: str | None = None) -> list[dict[str, Any]]:
+        """Every answer since ``since`` (ISO, UTC), oldest first, with its question, for aggregate reports
+        (the gaps report): no conversation ids and no owners. Keys: question, answer, created_at,
+        in_scope, scope, rating, reason, sources (card ids)."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                """
+                SELECT m.content AS answer, m.created_at, m.in_scope, m.scope, m.sources, f.rating, f.reason,
+                    (SELECT q.content FROM messages q WHERE q.conversation_id = m.conversation_id AND q.id < m.id
+                        AND q.role = 'user' ORDER BY q.id DESC LIMIT 1) AS question
+                FROM messages m LEFT JOIN feedback f ON f.message_id = m.id
+                WHERE m.role = 'assistant' AND m.created_at >= ? ORDER BY m.id
+                """, (since or "",)).fetchall()
+        return [{**dict(r), "question": r["question"] or "", "reason": r["reason"] or "", "scope": _json(r["scope"], {}),
+                 "in_scope": None if r["in_scope"] is None else bool(r["in_scope"]),
+                 "sources": [x.get("card_id", "") for x in _json(r["sources"], []) if isinstance(x, dict)]} for r in rows]
 
-    def export_json(self, conversation_id: str, *, owner: str | None = None) -> dict[str, Any]:
-        conv = self.get(conversation_id, owner=owner)
-        if conv is None:
-            raise ConversationError(f"no conversation {conversation_id!r}")
-        return {
-            "id": conv.id,
-            "title": conv.title,
-            "created_at": conv.created_at,
-            "updated_at": conv.updated_at,
-            "messages": [m.to_json() for m in conv.messages],
-        }
+    # --- export (assistant/exports.py: times in PLAYBOOK_TIMEZONE, 北京时间 by default, named once) -----------
 
-    def export_markdown(self, conversation_id: str, *, owner: str | None = None) -> str:
-        conv = self.get(conversation_id, owner=owner)
-        if conv is None:
+    def export_json(self, conversation_id: str, timezone_name: str | None = None, *, owner: str | None = None) -> dict[str, Any]:
+        from assistant.exports import conversation_json
+
+        return conversation_json(self._existing(conversation_id, owner), timezone_name)
+
+    def export_markdown(self, conversation_id: str, timezone_name: str | None = None, *, owner: str | None = None) -> str:
+        from assistant.exports import conversation_markdown
+
+        return conversation_markdown(self._existing(conversation_id, owner), timezone_name)
+
+    def _existing(self, conversation_id: str, owner: str | None = None) -> Conversation:
+        if (conv := self.get(conversation_id, owner=owner)) is None:
             raise ConversationError(f"no conversation {conversation_id!r}")
-        lines = [f"# {conv.title or '对话'}", "", f"创建于 {conv.created_at}", ""]
-        for m in conv.messages:
-            if m.role == "user":
-                lines += ["## 问", "", m.content, ""]
-                continue
-            lines += ["## 答", "", m.content, ""]
-            if m.notice:
-                lines += [f"> 提示：{m.notice}", ""]
-            if m.sources:
-                lines += ["**来源**", ""]
-                for s in m.sources:
-                    lines.append(f"- [{s.n}] {s.title}（{s.card_id}）")
-                lines.append("")
-        return "\n".join(lines).rstrip() + "\n"
+        return conv
+
+
+def _json(text: str | None, default):
+    """A JSON column's value, or ``default`` when it is empty, unreadable or of another type."""
+    try:
+        value = json.loads(text) if text else default
+    except ValueError:
+        return default
+    return value if isinstance(value, type(default)) else default
 
 
 def history_turns(messages: Iterable[Message]) -> list[Turn]:

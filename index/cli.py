@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import click
 
-from common.cli import non_negative_seconds, print_json, progress_bar, run
+from common.cli import non_negative_seconds, print_json, run
+from index.progress import stage_progress
 from playbook.models import STAGES
 from playbook.taxonomy import FORCE_NAMES
 
@@ -22,6 +23,9 @@ examples:
   python -m index search "憋单怎么做" --stage live --force live-ops --topic live-rhythm
   python -m index eval eval/dev_questions.yaml --k 5 --json
   python -m index ensure                       # build the index if there is none (used by `make run`)
+  python -m index history --json               # the kept generations, newest first, and what each changed
+  python -m index rollback gen-000003          # serve a kept earlier generation again (atomic)
+  python -m index rollback 3 --restore-cards   # ... and put the card files back as they were then
 
 \b
 exit codes: 0 ok, 1 runtime failure (message on stderr), 2 bad usage or invalid cards.
@@ -50,7 +54,7 @@ def cli() -> None:
 def rebuild(as_json: bool, wait: float) -> int:
     from index.api import rebuild as rebuild_index
 
-    with progress_bar() as callback:
+    with stage_progress() as callback:
         summary = rebuild_index(_settings(), progress=callback, wait=wait)
     if as_json:
         print_json(summary.contract_json())
@@ -68,14 +72,83 @@ def rebuild(as_json: bool, wait: float) -> int:
 def status(as_json: bool) -> int:
     from index.api import index_status
 
-    st = index_status(_settings())
+    from index.api import serving_state
+
+    settings = _settings()
+    st = index_status(settings)
+    state = serving_state(settings)
     if as_json:
-        print_json(st.to_json())
+        print_json({**st.to_json(), **state})
     else:
+        from common.timefmt import labelled
+
         click.echo(f"generation: {st.generation} ({st.mode}, {st.location})")
         click.echo(f"cards: {st.cards}  chunks: {st.chunks}")
         click.echo(f"embedder: {st.embedder} ({st.embedder_dim}-d)")
-        click.echo(f"built_at: {st.built_at}")
+        click.echo(f"built_at: {st.built_at}  ({labelled(st.built_at, settings.timezone)})")
+        click.echo(f"generations kept: {state['generations_kept']}")
+        click.echo(f"cards on disk: {_disk_text(state)}")
+    return 0
+
+
+def _disk_text(state: dict) -> str:
+    disk = state.get("cards_on_disk") or {}
+    if not state.get("cards_differ"):
+        return "the same as the serving generation"
+    if "problems" in disk or "error" in disk:
+        return f"invalid ({disk.get('problems', disk.get('error'))}); run `python -m playbook check`"
+    return (f"differ from the serving generation: {len(disk.get('added', []))} added, {len(disk.get('changed', []))} "
+            f"changed, {len(disk.get('removed', []))} removed; run `python -m index rebuild`")
+
+
+@cli.command(help="The kept index generations, newest first: when each was built, its cards and chunks, "
+                  "which cards it added, changed and removed, and which one serves.",
+             epilog="\b\nexample: python -m index history --json")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: [{generation, built_at, cards, chunks, serving, ...}].")
+def history(as_json: bool) -> int:
+    from common.timefmt import local_text, zone_label
+
+    from index.api import index_history
+
+    settings = _settings()
+    infos = index_history(settings)
+    if as_json:
+        print_json([i.to_json() for i in infos])
+        return 0
+    click.echo(f"times in {zone_label(settings.timezone)} ({settings.timezone})")
+    for info in infos:
+        mark = "*" if info.serving else " "
+        ch = info.changes
+        what = ", ".join(f"{label} {', '.join(ids)}" for label, ids in (("+", ch.added), ("~", ch.changed), ("-", ch.removed)) if ids)
+        click.echo(f"{mark} {info.generation}  {local_text(info.built_at, settings.timezone)}  {info.cards} cards  "
+                   f"{info.chunks} chunks  {ch.count} changed{(': ' + what) if what else ''}")
+    click.echo("(* serving)")
+    return 0
+
+
+@cli.command(help="Serve a kept earlier generation again (atomic; searchers switch within seconds). "
+                  "GENERATION is a name from `history` or its number.",
+             epilog="\b\nexamples:\n  python -m index rollback gen-000003\n  python -m index rollback 3 --restore-cards --json")
+@click.argument("generation", metavar="GENERATION")
+@click.option("--restore-cards", is_flag=True,
+              help="Also rewrite the card files as they were in that generation (replaced files are backed up "
+                   "under PLAYBOOK_DATA_DIR/card-backups/).")
+@click.option("--wait", type=float, default=0.0, metavar="SECONDS", callback=non_negative_seconds,
+              help="Wait this long for a running rebuild to finish (default 0: fail at once).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def rollback(generation: str, restore_cards: bool, wait: float, as_json: bool) -> int:
+    from index.api import rollback as rollback_index
+
+    result = rollback_index(_settings(), generation, restore_cards=restore_cards, wait=wait)
+    if as_json:
+        print_json(result.to_json())
+        return 0
+    if result.changed:
+        click.echo(f"serving {result.generation} again (was {result.previous}): {result.cards} cards, {result.chunks} chunks")
+    else:
+        click.echo(f"{result.generation} is already serving; nothing to switch")
+    if restore_cards:
+        click.echo(f"card files restored: {len(result.restored)}" + (f" (backup: {result.backup_dir})" if result.backup_dir else ""))
     return 0
 
 
@@ -173,7 +246,7 @@ def ensure(as_json: bool) -> int:
         reason = "no usable index yet" if isinstance(exc, IndexMissingError) else str(exc)
     if reason:
         click.echo(f"building the index ({reason}) ...", err=True)
-        with progress_bar() as callback:
+        with stage_progress() as callback:
             summary = rebuild_index(settings, progress=callback, wait=600.0)
         click.echo(f"index built: {summary.cards_added + summary.cards_changed + summary.cards_unchanged} cards, "
                    f"{summary.chunks_embedded} chunks embedded in {summary.seconds:.1f}s", err=True)
@@ -201,13 +274,16 @@ def _warn_if_stale(settings) -> None:
 
 
 def _describe(exc: BaseException) -> str | None:
-    """Invalid cards: every problem as ``path:line: message``, then what happened and what to do."""
+    """Invalid cards: every problem as ``path:line: message`` (root causes first, the links they break
+    under them), then what happened and what to do."""
     problems = getattr(exc, "problems", None)
     if problems is None:
         return None
-    lines = [str(p) for p in problems]
-    lines.append(f"error: {len(problems)} problem(s) in the cards under {_cards_dir_text()}; the index was not "
-                 f"changed. Fix them (see `python -m playbook check`) and run the rebuild again.")
+    from playbook.errors import problem_lines
+
+    lines = problem_lines(problems)
+    lines.append(f"error: 卡片目录 {_cards_dir_text()} 里有 {len(problems)} 处问题；索引没有改动，问答继续使用原来的索引。"
+                 f"请修正后（`python -m playbook check` 检查）再重建。")
     return "\n".join(lines)
 
 

@@ -86,3 +86,38 @@ class IndexCorruptError(PlaybookIndexError):
             f"the search index at {where} is damaged ({detail}); run `python -m index rebuild` to build "
             f"a fresh one"
         )
+
+
+class GenerationUnknownError(PlaybookIndexError):
+    """A rollback named a generation that is not kept (bad usage: exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, name: str, kept: list[str]):
+        self.name = name
+        self.kept = list(kept)
+        listing = "、".join(kept) if kept else "（没有）"
+        super().__init__(
+            f"没有可回滚的版本 {name!r}：保留的版本是 {listing}。用 `python -m index history` 查看版本列表"
+        )
+
+
+class RollbackRefusedError(PlaybookIndexError):
+    """The generation exists but cannot serve with the current settings (e.g. another embedder)."""
+
+    exit_code = 2
+
+    def __init__(self, name: str, reason: str):
+        self.name = name
+        super().__init__(f"不能回滚到 {name}：{reason}；正在使用的索引没有改动")
+
+
+class CardsRestoreError(PlaybookIndexError):
+    """The index was rolled back but the card files could not all be put back."""
+
+    def __init__(self, generation: str, detail: str):
+        self.generation = generation
+        super().__init__(
+            f"索引已回滚到 {generation}，但卡片文件没能全部恢复：{detail}。请检查卡片目录是否可写，"
+            f"然后再执行一次回滚（加 --restore-cards）"
+        )

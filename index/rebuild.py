@@ -12,8 +12,14 @@ serving generation and, unless nothing changed, writes a *new* generation beside
 * the generation is fsynced, validated (counts, a vector round trip, the keyword index loads), and
   only then the pointer is replaced atomically (``os.replace`` + fsync, or the server's meta
   collection). A crash at any moment leaves the serving generation as it was; leftovers are removed
-  by the next rebuild. The previous ``KEEP_PREVIOUS`` generations are kept for processes still
-  reading them, older ones are deleted.
+  by the next rebuild. The previous ``KEEP_PREVIOUS`` generations are kept (the history a rollback can
+  return to, :mod:`index.history`), older ones are deleted.
+
+Each generation also records what it was built from (``parent``: the generation serving when it was
+built), which cards it added, changed and removed against it (``changes``), and the card files
+themselves (``sources.json``), so that a rollback can put them back.
+
+Progress is reported per stage (:mod:`index.progress`), each stage reaching its total.
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ from settings import Settings
 
 from index.chunking import CHUNKER_VERSION, chunk_card
 from index.errors import PlaybookIndexError, RebuildLockedError, StoreUnavailableError
+from index.history import card_sources
 from index.keyword import KEYWORD_VERSION, domain_words
+from index.progress import STAGE_CARDS, STAGE_EMBED, STAGE_SWITCH, STAGE_VALIDATE
 from index.snapshot import card_to_dict, chunk_metadata
 from index.store import FORMAT_VERSION, EmbeddedLayout, Layout, Pointer, make_layout, storage_reason, write_error
 from index.types import Chunk, ProgressCallback, RebuildSummary
@@ -101,7 +109,9 @@ def cards_diff_since_build(settings: Settings) -> CardDiff:
     return diff_cards(load_cards(settings.cards_dir), manifest)
 
 
-class _Lock:
+class RebuildLock:
+    """The one lock of index writers (rebuilds and rollbacks); RebuildLockedError after ``wait`` seconds."""
+
     def __init__(self, settings: Settings, wait: float):
         from filelock import FileLock
 
@@ -132,9 +142,11 @@ def rebuild_index(settings: Settings, progress: ProgressCallback | None = None, 
     started = time.perf_counter()
     embedder_name = validate_spec(settings.embedder)
     cards = sorted(load_cards(settings.cards_dir), key=lambda c: c.id)
+    if progress:
+        progress(len(cards), len(cards), STAGE_CARDS)
     layout = make_layout(settings)
     layout.prepare()
-    with _Lock(settings, wait):
+    with RebuildLock(settings, wait):
         try:
             pointer = layout.read_pointer()
         except StoreUnavailableError:
@@ -154,7 +166,7 @@ def rebuild_index(settings: Settings, progress: ProgressCallback | None = None, 
                 layout.prune(pointer)
             return _summary(diff, 0, started, generation=pointer.active if pointer else "", noop=True)
         return _build(layout, pointer, old_manifest if compatible else None, cards, words, diff,
-                      embedder_name, progress, started)
+                      embedder_name, progress, started, settings)
 
 
 def _summary(diff: CardDiff, embedded: int, started: float, generation: str = "", noop: bool = False) -> RebuildSummary:
@@ -176,7 +188,7 @@ def _embed(chunks: list[Chunk], embedder_name: str, vectors: dict, progress: Pro
 
     total = len(chunks)
     if progress:
-        progress(0, total, "embedding")
+        progress(0, total, STAGE_EMBED)
     if not chunks:
         return
     embedder = get_embedder(embedder_name)
@@ -185,12 +197,16 @@ def _embed(chunks: list[Chunk], embedder_name: str, vectors: dict, progress: Pro
         for ch, vec in zip(batch, embedder.embed_passages_cached([ch.embedding_text() for ch in batch])):
             vectors[ch.chunk_id] = vec
         if progress:
-            progress(min(start + EMBED_BATCH, total), total, "embedding")
+            progress(min(start + EMBED_BATCH, total), total, STAGE_EMBED)
 
 
 def _build(layout: Layout, pointer: Pointer | None, reusable: dict | None, cards: list[Card], words: list[str],
-           diff: CardDiff, embedder_name: str, progress, started: float) -> RebuildSummary:
+           diff: CardDiff, embedder_name: str, progress, started: float, settings: Settings) -> RebuildSummary:
     import numpy as np
+
+    def report(done: int, total: int, stage: str) -> None:
+        if progress:
+            progress(done, total, stage)
 
     name = layout.next_name(pointer)
     chunks_by_card: dict[str, list[Chunk]] = {c.id: chunk_card(c) for c in cards}
@@ -224,12 +240,21 @@ def _build(layout: Layout, pointer: Pointer | None, reusable: dict | None, cards
             card_entries={c.id: {"hash": c.content_hash, "chunks": len(chunks_by_card[c.id])} for c in cards},
             words=words,
             embedder=embedder_name,
+            extra={
+                "parent": pointer.active if pointer and reusable is not None else "",
+                "changes": {"added": diff.added, "changed": diff.changed, "removed": diff.removed},
+            },
+            sources=card_sources(cards, settings.cards_dir),
         )
         write_generation(layout, name, content, progress, checkpoint=_checkpoint)
+        report(0, 1, STAGE_VALIDATE)
         probe_id = all_chunks[0].chunk_id if all_chunks else None
         validate_generation(layout, name, len(all_chunks), probe_id, vectors[probe_id] if probe_id else None)
+        report(1, 1, STAGE_VALIDATE)
         _checkpoint("validated")
+        report(0, 1, STAGE_SWITCH)
         new_pointer = switch_to(layout, name, pointer)
+        report(1, 1, STAGE_SWITCH)
         _checkpoint("switched")
     except BaseException as exc:
         discard(layout, name)

@@ -15,8 +15,11 @@ from index.chunking import CHUNKER_VERSION
 from index.errors import IndexCorruptError
 from index.keyword import KEYWORD_VERSION, KeywordIndex, Tokenizer
 from index.snapshot import chunk_to_dict
-from index.store import FORMAT_VERSION, KEEP_PREVIOUS, EmbeddedLayout, Layout, Pointer, add_in_batches, close_client, utc_now
+from index.progress import STAGE_KEYWORD, STAGE_VECTORS
+from index.store import FORMAT_VERSION, EmbeddedLayout, Layout, Pointer, add_in_batches, close_client, utc_now
 from index.types import Chunk, ProgressCallback
+
+SOURCES_FILE = "sources.json"  # the card files of a generation, in its local folder
 
 
 def words_hash(words: list[str]) -> str:
@@ -36,6 +39,7 @@ class GenerationContent:
     embedder: str
     tokens: list[list[str]] | None = None   # the corpus already tokenised (else the chunks are)
     extra: dict = field(default_factory=dict)  # more manifest fields
+    sources: dict[str, str] | None = None   # the card files as they were ({path in the cards dir: text}): a rollback can restore them
 
 
 def write_generation(layout: Layout, name: str, content: GenerationContent, progress: ProgressCallback | None = None,
@@ -52,7 +56,7 @@ def write_generation(layout: Layout, name: str, content: GenerationContent, prog
     chunks = content.chunks
     local = layout.local_dir(name)
     local.mkdir(parents=True, exist_ok=True)
-    report(0, len(chunks), "writing vectors")
+    report(0, len(chunks), STAGE_VECTORS)
     client, collection = layout.new_collection(name)
     if not isinstance(layout, EmbeddedLayout):
         client = None  # the server layout's own client: it stays open for the validation and the switch
@@ -63,16 +67,18 @@ def write_generation(layout: Layout, name: str, content: GenerationContent, prog
             embeddings=np.asarray(content.vectors, dtype=np.float32),
             documents=[ch.text for ch in chunks],
             metadatas=content.metadatas,
-            on_batch=lambda done, tot: report(done, tot, "writing vectors"),
+            on_batch=lambda done, tot: report(done, tot, STAGE_VECTORS),
         )
         checkpoint("vectors")
-        report(0, 1, "keyword index")
+        report(0, 1, STAGE_KEYWORD)
         keyword = KeywordIndex.build([ch.chunk_id for ch in chunks], [ch.embedding_text() for ch in chunks],
                                      content.words, Tokenizer(content.words), tokens=content.tokens)
         keyword.save(local / "keyword")
-        report(1, 1, "keyword index")
+        report(1, 1, STAGE_KEYWORD)
         checkpoint("keyword")
         write_file_atomic(local / "cards.json", json.dumps(content.cards, ensure_ascii=False))
+        if content.sources is not None:
+            write_file_atomic(local / SOURCES_FILE, json.dumps(content.sources, ensure_ascii=False))
         write_file_atomic(local / "chunks.json", json.dumps([chunk_to_dict(ch) for ch in chunks], ensure_ascii=False))
         vectors = np.asarray(content.vectors)
         manifest = {
@@ -125,12 +131,10 @@ def validate_generation(layout: Layout, name: str, expected: int, probe_id: str 
 
 
 def switch_to(layout: Layout, name: str, pointer: Pointer | None) -> Pointer:
-    """Make ``name`` the active generation (atomically), keeping the previous ones; the new pointer."""
-    new_pointer = Pointer(
-        active=name,
-        previous=([pointer.active] + [p for p in pointer.previous if p != pointer.active])[:KEEP_PREVIOUS] if pointer else [],
-        switched_at=utc_now(),
-    )
+    """Make ``name`` the active generation (atomically), keeping the previous ones; the new pointer.
+
+    The same switch serves a new build and a rollback to a kept generation."""
+    new_pointer = pointer.switched(name) if pointer else Pointer(active=name, previous=[], switched_at=utc_now())
     layout.write_pointer(new_pointer)
     return new_pointer
 

@@ -35,16 +35,20 @@ def cli() -> None:
     pass
 
 
-@cli.command(help="Validate the cards; problems are printed as path:line: message.")
+@cli.command(help="Validate the cards; problems are printed as path:line: message (root causes first; the "
+                  "links a broken card breaks are indented under it).")
 @click.argument("dir", required=False, metavar="[dir]")
 def check(dir: str | None) -> int:
+    from playbook.errors import problem_lines
+    from playbook.messages import summary
+
     result = check_cards(_cards_dir(dir))
-    for problem in result.problems:
-        click.echo(str(problem))
+    for line in problem_lines(result.problems):
+        click.echo(line)
     if result.problems:
-        click.echo(f"{len(result.problems)} problem(s); {len(result.cards)} valid card(s)", err=True)
+        click.echo(summary(result), err=True)
         return 2
-    click.echo(f"ok: {len(result.cards)} cards valid")
+    click.echo(f"ok: {summary(result)}")
     return 0
 
 

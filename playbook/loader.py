@@ -2,20 +2,30 @@
 
 A card is a Markdown file that starts with YAML front-matter between two ``---`` lines. Files that
 maintainers really produce are accepted: UTF-8 with a BOM, Windows line endings, traditional
-characters. Every problem is reported with the file and line, all of them in one pass.
+characters. Every problem is reported with the file and line, all of them in one pass, in Chinese
+(:mod:`playbook.messages`), the root cause first: a card that cannot be part of the handbook (its
+``id`` missing or malformed, or any other error of its own) is one problem, and the links of other
+cards that break only because of it are its ``consequences``, listed under it. Those linking cards
+have no error of their own: they count as valid (``CheckResult.cards``).
+
+``check_cards(dir, overrides={path: text})`` validates the folder as if some files held other text
+(a card edited on the 维护 page is checked with the whole handbook before it is saved).
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import yaml
 
+from playbook import messages as msg
 from playbook.errors import CardsDirMissingError, CardsInvalidError, Problem
 from playbook.models import STAGES, Card
 from playbook.plan_material import validate_plan_block
@@ -29,14 +39,23 @@ MAX_CARD_BYTES = 1_000_000
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The valid cards of a directory and every problem found."""
+    """The valid cards of a directory and every problem found.
+
+    ``cards``: the cards without an error of their own (a card whose links break only because another
+    card is broken is valid). ``problems``: the root problems, each with its ``consequences``."""
 
     cards: tuple[Card, ...]
     problems: tuple[Problem, ...]
+    files: int = 0                      # card files read
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def broken_files(self) -> int:
+        """Card files with an error of their own."""
+        return len({p.path for p in self.problems})
 
 
 class _FrontMatter:
@@ -55,7 +74,7 @@ class _FrontMatter:
         found = []
         for key_node, _ in self.node.value:
             if key_node.value in seen:
-                found.append((self.first_line + key_node.start_mark.line, f"duplicate field `{key_node.value}`; keep one"))
+                found.append((self.first_line + key_node.start_mark.line, msg.duplicate_field(key_node.value)))
             seen.add(key_node.value)
         return found
 
@@ -80,17 +99,28 @@ class _FrontMatter:
         return self.first_line + line
 
 
+@dataclass
+class _Parsed:
+    """One file read: the card (None if it has problems of its own), its problems, what it claims to be."""
+
+    path: Path
+    card: Card | None
+    problems: list[Problem]
+    intended_id: str = ""            # the id it declares, or (missing/malformed) the one its file name suggests
+    root: Problem | None = None      # the problem other cards' broken links are grouped under
+    id_line: int = 1
+    link_lines: dict[str, int] = field(default_factory=dict)
+
+
 def _decode(raw: bytes, path: Path) -> tuple[str | None, list[Problem]]:
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        return None, [Problem(path, line, "binary data (NUL byte) in a card; a card must be a UTF-8 text file")]
+        return None, [Problem(path, line, msg.BINARY)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [
-            Problem(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
-        ]
+        return None, [Problem(path, line, msg.not_utf8(raw[exc.start]))]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
@@ -98,31 +128,41 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int] | Problem
     """(front-matter text, body, file line of the body's first line) or a Problem."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        return Problem(path, 1, "no front-matter: a card must start with a line `---`, then YAML fields, then `---`")
+        return Problem(path, 1, msg.NO_FRONT_MATTER)
     for i in range(1, len(lines)):
         if lines[i].strip() in ("---", "..."):
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
-    return Problem(path, 1, "front-matter opened with `---` on line 1 is never closed; add a `---` line after the fields")
+    return Problem(path, 1, msg.UNCLOSED_FRONT_MATTER)
 
 
 def _str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
 
+def _stem_id(path: Path) -> str:
+    return path.stem if ID_PATTERN.match(path.stem) else ""
+
+
 def read_card(path: Path) -> tuple[Card | None, list[Problem]]:
     """Parse and validate one card file on its own (ids across files are checked by ``check_cards``)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(path, 1, f"cannot read the file: {exc.strerror}")]
+    parsed = _read(path)
+    return parsed.card, parsed.problems
+
+
+def _read(path: Path, raw: bytes | None = None) -> _Parsed:
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return _Parsed(path, None, [Problem(path, 1, msg.unreadable(exc.strerror or str(exc)))], _stem_id(path))
     if len(raw) > MAX_CARD_BYTES:
-        return None, [Problem(path, 1, f"file is {len(raw)} bytes; a card must be under {MAX_CARD_BYTES} bytes")]
+        return _Parsed(path, None, [Problem(path, 1, msg.too_big(len(raw), MAX_CARD_BYTES))], _stem_id(path))
     text, problems = _decode(raw, path)
     if text is None:
-        return None, problems
+        return _Parsed(path, None, problems, _stem_id(path))
     split = _split_front_matter(text, path)
     if isinstance(split, Problem):
-        return None, [split]
+        return _Parsed(path, None, [split], _stem_id(path))
     fm_text, body, body_line = split
     try:
         fm = _FrontMatter(fm_text, first_line=2)
@@ -130,25 +170,28 @@ def read_card(path: Path) -> tuple[Card | None, list[Problem]]:
         mark = getattr(exc, "problem_mark", None)
         line = 2 + (mark.line if mark else 0)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(path, line, f"front-matter is not valid YAML: {reason}")]
+        return _Parsed(path, None, [Problem(path, line, msg.invalid_yaml(str(reason)))], _stem_id(path))
     data = fm.data
     if not isinstance(data, dict):
-        return None, [Problem(path, 2, "front-matter must be YAML `key: value` fields (a mapping)")]
-    problems.extend(Problem(path, line, message) for line, message in fm.duplicate_keys())
+        return _Parsed(path, None, [Problem(path, 2, msg.NOT_A_MAPPING)], _stem_id(path))
+    return _validate(path, text, fm, data, body, body_line, problems)
 
+
+def _validate(path: Path, text: str, fm: _FrontMatter, data: dict, body: str, body_line: int,
+              problems: list[Problem]) -> _Parsed:
+    problems.extend(Problem(path, line, message) for line, message in fm.duplicate_keys())
     for key in REQUIRED_FIELDS:
         if key not in data or data[key] in (None, "", []):
-            problems.append(Problem(path, fm.line_of(), f"missing required field `{key}`"))
+            problems.append(Problem(path, fm.line_of(), msg.missing_field(key, _stem_id(path) if key == "id" else "")))
 
     card_id = data.get("id")
-    if "id" in data and data["id"] not in (None, ""):
-        if not isinstance(card_id, str) or not ID_PATTERN.match(card_id):
-            problems.append(
-                Problem(path, fm.line_of(("id",)), f"id {card_id!r} is malformed; use lowercase letters, digits and '-' only")
-            )
+    id_ok = isinstance(card_id, str) and bool(ID_PATTERN.match(card_id))
+    if "id" in data and card_id not in (None, "") and not id_ok:
+        problems.append(Problem(path, fm.line_of(("id",)), msg.malformed_id(card_id, _stem_id(path))))
+    id_problem = next((p for p in problems if p.message.startswith(msg.ID_PROBLEM_PREFIXES)), None)
     title = data.get("title")
     if "title" in data and title not in (None, "") and (not isinstance(title, str) or not title.strip()):
-        problems.append(Problem(path, fm.line_of(("title",)), "`title` must be a text"))
+        problems.append(Problem(path, fm.line_of(("title",)), msg.field_not_text("title")))
 
     topics = data.get("topics")
     known = load_topics()
@@ -156,45 +199,47 @@ def read_card(path: Path) -> tuple[Card | None, list[Problem]]:
         topics = [topics]
     if "topics" in data and topics not in (None, []):
         if not _str_list(topics):
-            problems.append(Problem(path, fm.line_of(("topics",)), "`topics` must be a list of topic ids"))
+            problems.append(Problem(path, fm.line_of(("topics",)), msg.TOPICS_NOT_LIST))
         else:
             for i, tid in enumerate(topics):
                 if tid not in known:
-                    problems.append(
-                        Problem(path, fm.line_of(("topics", i)), f"unknown topic `{tid}`; see playbook/topics.yaml for the ids")
-                    )
+                    problems.append(Problem(path, fm.line_of(("topics", i)), msg.unknown_topic(tid, _close(tid, known))))
 
     stage = data.get("stage")
     if "stage" in data and stage not in (None, "") and stage not in STAGES:
-        problems.append(
-            Problem(path, fm.line_of(("stage",)), f"stage {stage!r} is not one of {', '.join(STAGES)}")
-        )
+        problems.append(Problem(path, fm.line_of(("stage",)), msg.bad_stage(stage, STAGES)))
 
     summary = data.get("summary", "")
     if summary is not None and not isinstance(summary, str):
-        problems.append(Problem(path, fm.line_of(("summary",)), "`summary` must be a text"))
+        problems.append(Problem(path, fm.line_of(("summary",)), msg.field_not_text("summary")))
     for key in ("keywords", "questions"):
         # Maintainers write bare numbers such as 9.9 as keywords; YAML reads them as numbers.
         if isinstance(data.get(key), list):
             data[key] = [str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in data[key]]
     for key in LIST_FIELDS:
         if key in data and not (data[key] is None or _str_list(data[key])):
-            problems.append(Problem(path, fm.line_of((key,)), f"`{key}` must be a list of texts"))
+            problems.append(Problem(path, fm.line_of((key,)), msg.field_not_list(key)))
+    link_lines: dict[str, int] = {}
     if "links" in data and _str_list(data.get("links") or []):
         for i, link in enumerate(data.get("links") or []):
+            link_lines.setdefault(link, fm.line_of(("links", i)))
             if not ID_PATTERN.match(link):
-                problems.append(Problem(path, fm.line_of(("links", i)), f"link {link!r} is not a card id"))
+                problems.append(Problem(path, fm.line_of(("links", i)), msg.link_not_an_id(link)))
 
     plan = data.get("plan")
     if plan is not None:
         for key_path, message in validate_plan_block(plan):
-            problems.append(Problem(path, fm.line_of(("plan",) + key_path), ".".join(("plan",) + tuple(map(str, key_path))) + f": {message}"))
+            where = ".".join(("plan",) + tuple(map(str, key_path)))
+            problems.append(Problem(path, fm.line_of(("plan",) + key_path), msg.plan_material(where, message)))
 
     if not body.strip():
-        problems.append(Problem(path, body_line if body_line <= len(text.split("\n")) else body_line - 1, "empty body: write the card's text after the front-matter"))
+        line = body_line if body_line <= len(text.split("\n")) else body_line - 1
+        problems.append(Problem(path, line, msg.EMPTY_BODY))
 
+    intended = card_id if id_ok else _stem_id(path)
+    id_line = fm.line_of(("id",))
     if problems:
-        return None, problems
+        return _Parsed(path, None, problems, intended, id_problem or min(problems, key=lambda p: p.line), id_line, link_lines)
     topic_ids = tuple(topics)
     card = Card(
         id=card_id,
@@ -212,7 +257,12 @@ def read_card(path: Path) -> tuple[Card | None, list[Problem]]:
         forces=forces_of(topic_ids),
         plan=MappingProxyType(plan or {}),
     )
-    return card, []
+    return _Parsed(path, card, [], intended, None, id_line, link_lines)
+
+
+def _close(word: str, choices) -> str:
+    found = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return found[0] if found else ""
 
 
 def card_files(cards_dir: Path) -> list[Path]:
@@ -220,45 +270,67 @@ def card_files(cards_dir: Path) -> list[Path]:
     return sorted(p for p in cards_dir.rglob("*.md") if p.is_file() and not p.name.startswith("."))
 
 
-def check_cards(cards_dir: Path) -> CheckResult:
-    """Validate every card of ``cards_dir``; return the valid cards and all problems."""
+def check_cards(cards_dir: Path, overrides: Mapping[Path, str | bytes] | None = None) -> CheckResult:
+    """Validate every card of ``cards_dir``; return the valid cards and all problems (root causes first).
+
+    ``overrides``: files to read as if they held this text (a path that does not exist yet adds a card)."""
     cards_dir = Path(cards_dir)
     if not cards_dir.is_dir():
-        raise CardsDirMissingError(f"cards directory {cards_dir} does not exist; set PLAYBOOK_CARDS_DIR to a folder of cards")
-    cards: list[Card] = []
-    problems: list[Problem] = []
-    for path in card_files(cards_dir):
-        card, found = read_card(path)
-        problems.extend(found)
-        if card is not None:
-            cards.append(card)
-    if not cards and not problems:
-        problems.append(Problem(cards_dir, 0, "no cards (*.md files) in this directory"))
+        raise CardsDirMissingError(msg.cards_dir_missing(cards_dir))
+    given = {Path(p).resolve(): (t.encode("utf-8") if isinstance(t, str) else t) for p, t in (overrides or {}).items()}
+    paths = card_files(cards_dir)
+    known_paths = {p.resolve() for p in paths}
+    paths += sorted(p for p in given if p not in known_paths)
+    parsed = [_read(p, given.get(p.resolve())) for p in paths]
+    if not parsed:
+        return CheckResult((), (Problem(cards_dir, 0, msg.NO_CARDS),), 0)
 
-    first_seen: dict[str, Card] = {}
-    for card in cards:
-        if card.id in first_seen:
-            problems.append(
-                Problem(card.path, _key_line(card, "id"), f"duplicate id `{card.id}`, already used by {first_seen[card.id].path}")
-            )
+    first_seen: dict[str, _Parsed] = {}
+    for item in parsed:
+        if item.card is None:
+            continue
+        if item.card.id in first_seen:
+            other = first_seen[item.card.id].path
+            item.problems.append(Problem(item.path, item.id_line, msg.duplicate_id(item.card.id, other)))
+            item.card = None
         else:
-            first_seen[card.id] = card
-    for card in cards:
-        for link in card.links:
-            if link not in first_seen:
-                problems.append(Problem(card.path, _key_line(card, "links"), f"link to unknown card id `{link}`"))
+            first_seen[item.card.id] = item
+    valid = {cid: p for cid, p in first_seen.items() if p.card is not None}
+    # Cards left out because of their own errors: the links to them break because of that.
+    absent: dict[str, _Parsed] = {}
+    for item in parsed:
+        if item.card is None and item.intended_id and item.intended_id not in valid:
+            absent.setdefault(item.intended_id, item)
+    caused: dict[int, list[Problem]] = {}
+    all_ids = sorted(valid)
+    for item in parsed:
+        if item.card is None:
+            continue
+        for link in item.card.links:
+            if link in valid:
+                continue
+            line = item.link_lines.get(link, item.id_line)
+            cause = absent.get(link)
+            if cause is not None:
+                caused.setdefault(id(cause), []).append(Problem(item.path, line, msg.link_broken_by(link, cause.path)))
+            else:
+                item.problems.append(Problem(item.path, line, msg.link_unknown(link, _close(link, all_ids))))
+                item.card = None
+    problems: list[Problem] = []
+    for item in parsed:
+        if not item.problems:
+            continue
+        ordered = sorted(item.problems, key=lambda p: p.line)
+        consequences = sorted(caused.get(id(item), []), key=lambda p: (str(p.path), p.line))
+        if consequences:
+            root = item.root if item.root in ordered else ordered[0]
+            root_with = Problem(root.path, root.line, msg.with_consequences(root.message, len(consequences), item.intended_id),
+                                tuple(consequences))
+            ordered = [root_with] + [p for p in ordered if p is not root]
+        problems.extend(ordered)
     problems.sort(key=lambda p: (str(p.path), p.line))
-    invalid = {p.path for p in problems}
-    return CheckResult(cards=tuple(c for c in cards if c.path not in invalid), problems=tuple(problems))
-
-
-def _key_line(card: Card, key: str) -> int:
-    for number, line in enumerate(card.path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return number
-        if number >= card.body_line:
-            break
-    return 1
+    return CheckResult(cards=tuple(p.card for p in parsed if p.card is not None and not p.problems),
+                       problems=tuple(problems), files=len(parsed))
 
 
 def load_cards(cards_dir: Path) -> list[Card]:

@@ -32,19 +32,19 @@ def _b(text: str) -> bytes:
 
 
 BAD_CARDS: tuple[BadCard, ...] = (
-    BadCard("no front-matter", _b("# 只有正文\n\n没有字段。\n"), 1, "no front-matter"),
-    BadCard("unclosed front-matter", _b("---\nid: x-card\ntitle: 标题\n\n正文\n"), 1, "never closed"),
-    BadCard("invalid yaml", _b(card_text("id: bad-yaml\ntitle: [未闭合\ntopics: [review]\nstage: post\n")), 4, "not valid YAML"),
-    BadCard("missing id", _b(card_text("title: 无id\ntopics: [review]\nstage: post\n")), 2, "missing required field `id`"),
-    BadCard("malformed id", _b(card_text("id: Bad_ID\ntitle: 标题\ntopics: [review]\nstage: post\n")), 2, "malformed"),
-    BadCard("unknown topic", _b(card_text("id: unknown-topic\ntitle: 标题\ntopics: [review, no-such-topic]\nstage: post\n")), 4, "unknown topic `no-such-topic`"),
+    BadCard("no front-matter", _b("# 只有正文\n\n没有字段。\n"), 1, "没有字段区"),
+    BadCard("unclosed front-matter", _b("---\nid: x-card\ntitle: 标题\n\n正文\n"), 1, "没有结束"),
+    BadCard("invalid yaml", _b(card_text("id: bad-yaml\ntitle: [未闭合\ntopics: [review]\nstage: post\n")), 4, "不是有效的 YAML"),
+    BadCard("missing id", _b(card_text("title: 无id\ntopics: [review]\nstage: post\n")), 2, "缺少必填字段 `id`"),
+    BadCard("malformed id", _b(card_text("id: Bad_ID\ntitle: 标题\ntopics: [review]\nstage: post\n")), 2, "格式不对"),
+    BadCard("unknown topic", _b(card_text("id: unknown-topic\ntitle: 标题\ntopics: [review, no-such-topic]\nstage: post\n")), 4, "未知话题 `no-such-topic`"),
     BadCard("wrong stage", _b(card_text("id: wrong-stage\ntitle: 标题\ntopics: [review]\nstage: during\n")), 5, "stage 'during'"),
-    BadCard("empty body", _b(card_text(VALID_FRONT.format(id="empty-body"), body="\n  \n")), 7, "empty body"),
-    BadCard("not utf-8", "---\nid: gbk-card\ntitle: 标题\ntopics: [review]\nstage: post\n---\n正文\n".encode("gbk"), 3, "not UTF-8"),
-    BadCard("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, "binary"),
-    BadCard("wrong field types", _b(card_text("id: wrong-types\ntitle: 标题\ntopics: review-topic-string-123\nstage: post\nkeywords: 7\n")), 4, "unknown topic"),
-    BadCard("wrong list type", _b(card_text("id: wrong-list\ntitle: 标题\ntopics: [review]\nstage: post\nlinks: 5\n")), 6, "`links` must be a list"),
-    BadCard("broken link", _b(card_text("id: broken-link\ntitle: 标题\ntopics: [review]\nstage: post\nlinks: [no-such-card]\n")), 6, "unknown card id `no-such-card`"),
+    BadCard("empty body", _b(card_text(VALID_FRONT.format(id="empty-body"), body="\n  \n")), 7, "正文是空的"),
+    BadCard("not utf-8", "---\nid: gbk-card\ntitle: 标题\ntopics: [review]\nstage: post\n---\n正文\n".encode("gbk"), 3, "不是 UTF-8"),
+    BadCard("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, "二进制数据"),
+    BadCard("wrong field types", _b(card_text("id: wrong-types\ntitle: 标题\ntopics: review-topic-string-123\nstage: post\nkeywords: 7\n")), 4, "未知话题"),
+    BadCard("wrong list type", _b(card_text("id: wrong-list\ntitle: 标题\ntopics: [review]\nstage: post\nlinks: 5\n")), 6, "`links`（相关卡片）必须是文字的列表"),
+    BadCard("broken link", _b(card_text("id: broken-link\ntitle: 标题\ntopics: [review]\nstage: post\nlinks: [no-such-card]\n")), 6, "链接指向不存在的卡片 `no-such-card`"),
     BadCard(
         "broken plan block",
         _b(card_text(
@@ -61,7 +61,7 @@ BAD_CARDS: tuple[BadCard, ...] = (
         7,
         "unknown plan material `magic_numbers`",
     ),
-    BadCard("front-matter not a mapping", _b(card_text("- just\n- a list\n")), 2, "mapping"),
+    BadCard("front-matter not a mapping", _b(card_text("- just\n- a list\n")), 2, "映射"),
 )
 
 DUPLICATE_ID = _b(card_text(VALID_FRONT.format(id="dup-card")))
@@ -69,21 +69,21 @@ DUPLICATE_ID = _b(card_text(VALID_FRONT.format(id="dup-card")))
 
 # More kinds, the ones the re-index hardening added (same shape: content, line, message fragment).
 EXTRA_BAD_CARDS: tuple[BadCard, ...] = (
-    BadCard("empty file", b"", 1, "no front-matter"),
-    BadCard("missing title", card_text("id: no-title\ntopics: [review]\nstage: post\n").encode(), 2, "missing required field `title`"),
-    BadCard("missing stage", card_text("id: no-stage\ntitle: 标题\ntopics: [review]\n").encode(), 2, "missing required field `stage`"),
-    BadCard("empty topics", card_text("id: empty-topics\ntitle: 标题\ntopics: []\nstage: post\n").encode(), 2, "missing required field `topics`"),
-    BadCard("title is a list", card_text("id: title-list\ntitle: [一, 二]\ntopics: [review]\nstage: post\n").encode(), 3, "`title` must be a text"),
-    BadCard("id is a number", card_text("id: 12345\ntitle: 标题\ntopics: [review]\nstage: post\n").encode(), 2, "malformed"),
-    BadCard("stage is a number", card_text("id: stage-num\ntitle: 标题\ntopics: [review]\nstage: 3\n").encode(), 5, "is not one of"),
-    BadCard("summary is a list", card_text("id: summary-list\ntitle: 标题\ntopics: [review]\nstage: post\nsummary: [a]\n").encode(), 6, "`summary` must be a text"),
-    BadCard("tab-indented yaml", card_text("id: tab-yaml\n\ttitle: 标题\ntopics: [review]\nstage: post\n").encode(), 3, "not valid YAML"),
-    BadCard("python yaml tag", card_text("id: py-tag\ntitle: !!python/object/apply:os.system [echo hi]\ntopics: [review]\nstage: post\n").encode(), 3, "not valid YAML"),
-    BadCard("link is not an id", card_text("id: link-not-id\ntitle: 标题\ntopics: [review]\nstage: post\nlinks: [\"Bad Link!\"]\n").encode(), 6, "is not a card id"),
+    BadCard("empty file", b"", 1, "没有字段区"),
+    BadCard("missing title", card_text("id: no-title\ntopics: [review]\nstage: post\n").encode(), 2, "缺少必填字段 `title`"),
+    BadCard("missing stage", card_text("id: no-stage\ntitle: 标题\ntopics: [review]\n").encode(), 2, "缺少必填字段 `stage`"),
+    BadCard("empty topics", card_text("id: empty-topics\ntitle: 标题\ntopics: []\nstage: post\n").encode(), 2, "缺少必填字段 `topics`"),
+    BadCard("title is a list", card_text("id: title-list\ntitle: [一, 二]\ntopics: [review]\nstage: post\n").encode(), 3, "`title`（标题）必须是一段文字"),
+    BadCard("id is a number", card_text("id: 12345\ntitle: 标题\ntopics: [review]\nstage: post\n").encode(), 2, "格式不对"),
+    BadCard("stage is a number", card_text("id: stage-num\ntitle: 标题\ntopics: [review]\nstage: 3\n").encode(), 5, "不是 pre、live、post、anytime 之一"),
+    BadCard("summary is a list", card_text("id: summary-list\ntitle: 标题\ntopics: [review]\nstage: post\nsummary: [a]\n").encode(), 6, "`summary`（一句话结论）必须是一段文字"),
+    BadCard("tab-indented yaml", card_text("id: tab-yaml\n\ttitle: 标题\ntopics: [review]\nstage: post\n").encode(), 3, "不是有效的 YAML"),
+    BadCard("python yaml tag", card_text("id: py-tag\ntitle: !!python/object/apply:os.system [echo hi]\ntopics: [review]\nstage: post\n").encode(), 3, "不是有效的 YAML"),
+    BadCard("link is not an id", card_text("id: link-not-id\ntitle: 标题\ntopics: [review]\nstage: post\nlinks: [\"Bad Link!\"]\n").encode(), 6, "不是卡片 id"),
     BadCard("plan is not a mapping", card_text("id: plan-scalar\ntitle: 标题\ntopics: [review]\nstage: post\nplan: 5\n").encode(), 6, "must be a mapping"),
-    BadCard("utf-16 (Notepad 'Unicode')", card_text(VALID_FRONT.format(id="utf16-card")).encode("utf-16"), 1, "binary"),
-    BadCard("latin-1 byte", card_text(VALID_FRONT.format(id="latin-card"), body="## 说明\n\nCAFE\n").encode().replace(b"CAFE", b"caf\xe9"), 9, "not UTF-8"),
-    BadCard("over 1 MB", card_text(VALID_FRONT.format(id="huge-card"), body="## 大\n\n" + "很长的正文。" * 60000).encode(), 1, "a card must be under"),
+    BadCard("utf-16 (Notepad 'Unicode')", card_text(VALID_FRONT.format(id="utf16-card")).encode("utf-16"), 1, "二进制数据"),
+    BadCard("latin-1 byte", card_text(VALID_FRONT.format(id="latin-card"), body="## 说明\n\nCAFE\n").encode().replace(b"CAFE", b"caf\xe9"), 9, "不是 UTF-8"),
+    BadCard("over 1 MB", card_text(VALID_FRONT.format(id="huge-card"), body="## 大\n\n" + "很长的正文。" * 60000).encode(), 1, "一张卡片必须小于"),
 )
 DUPLICATE_KIND = "duplicate id (copy of a shipped card)"
 KINDS = tuple(BAD_CARDS) + EXTRA_BAD_CARDS

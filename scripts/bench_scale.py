@@ -70,6 +70,7 @@ def build(root: Path, n_chunks: int, seed: int) -> dict:
     from index.store import EmbeddedLayout
     from index.types import Chunk
     from index.writer import GenerationContent, switch_to, write_generation
+    from index.progress import STAGE_KEYWORD
     from index.snapshot import chunk_metadata
     from playbook.taxonomy import forces_of, load_topics
     from settings import Settings
@@ -116,7 +117,7 @@ def build(root: Path, n_chunks: int, seed: int) -> dict:
     marks: dict[str, float] = {}
 
     def progress(done: int, total: int, what: str) -> None:  # the writer's phases, timed
-        if what == "keyword index":
+        if what == STAGE_KEYWORD:
             marks.setdefault("keyword_start" if done == 0 else "keyword_end", time.perf_counter())
 
     t1 = time.perf_counter()

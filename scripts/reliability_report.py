@@ -79,7 +79,7 @@ def bad_cards(base, root: Path) -> dict:
     snap0 = data.serving_snapshot(base)
     original = (base.cards_dir / "traffic" / "warmup-schedule.md").read_bytes()
     cases = [(b.kind, b.content, b.line, b.message_part) for b in KINDS]
-    cases.append(("duplicate id", original, 2, "duplicate id"))
+    cases.append(("duplicate id", original, 2, "重复"))
     rows = []
     for kind, content, line, part in cases:
         cards = root / "bad" / str(len(rows))

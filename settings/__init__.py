@@ -23,6 +23,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, Validation
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from common.env import PROCESS_ENV_DEFAULTS, apply_process_defaults  # noqa: F401 - re-exported
+from common.timefmt import DEFAULT_TIMEZONE, UnknownTimezoneError, zone
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
@@ -65,6 +66,7 @@ class Settings(BaseSettings):
     api_rate_per_minute: float = Field(60.0, ge=0.1)
     api_burst: int = Field(20, ge=1)
     api_max_body_kb: int = Field(64, ge=1)
+    timezone: str = DEFAULT_TIMEZONE  # where times are shown (stored in UTC): IANA name, 北京时间 by default
     llm_api_key_secret: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("PLAYBOOK_LLM_API_KEY", "llm_api_key_secret"), repr=False,
     )
@@ -96,6 +98,15 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("timezone", mode="after")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zone(value)
+        except UnknownTimezoneError:
+            raise ValueError(f"unknown time zone; use an IANA name such as {DEFAULT_TIMEZONE} or UTC") from None
+        return value
 
     @model_validator(mode="after")
     def _model_for_openai(self) -> Settings:

@@ -19,7 +19,9 @@ sees the same active generation. The keyword index, cards and chunks are cached 
 ``DATA_DIR/index/server-<host>-<port>/`` and rebuilt from the collection when missing.
 
 A generation is only ever written by a rebuild holding the lock, and becomes visible to readers
-only when the pointer is replaced (atomically) after the generation is complete and validated.
+only when the pointer is replaced (atomically) after the generation is complete and validated. The
+active generation and the ``KEEP_PREVIOUS`` before it are kept; a rollback (holding the same lock)
+points the pointer at one of them again (``Pointer.switched``).
 
 Modules: ``base`` (the pointer, the layout interface, names), ``fs`` (storage errors, read-only copies),
 ``chroma`` (client helpers), ``embedded`` and ``server`` (the two layouts).
@@ -41,6 +43,8 @@ from index.store.base import (
     SERVER_PREFIX,
     Layout,
     Pointer,
+    generation_number,
+    newest_first,
     next_generation_name,
     read_json,
     utc_now,
@@ -58,6 +62,6 @@ def make_layout(settings: Settings) -> Layout:
 __all__ = [
     "ADD_BATCH", "COSINE", "EMBEDDED_COLLECTION", "FORMAT_VERSION", "GEN_RE", "KEEP_PREVIOUS", "SERVER_GEN_RE",
     "SERVER_META", "SERVER_PREFIX", "EmbeddedLayout", "Layout", "Pointer", "ServerLayout", "add_in_batches",
-    "chroma_settings", "close_client", "connect_server", "is_connection_error", "is_read_only_error", "make_layout",
-    "next_generation_name", "read_json", "short_error", "storage_reason", "utc_now", "write_error",
+    "chroma_settings", "close_client", "connect_server", "generation_number", "is_connection_error", "is_read_only_error",
+    "make_layout", "newest_first", "next_generation_name", "read_json", "short_error", "storage_reason", "utc_now", "write_error",
 ]

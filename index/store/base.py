@@ -16,7 +16,7 @@ from settings import Settings
 from index.store.fs import write_error
 
 FORMAT_VERSION = 1
-KEEP_PREVIOUS = 2            # generations kept besides the active one (readers may still use them)
+KEEP_PREVIOUS = 5            # generations kept besides the active one: the history a rollback can return to
 EMBEDDED_COLLECTION = "chunks"
 SERVER_PREFIX = "playbook_gen_"
 SERVER_META = "playbook_meta"
@@ -30,6 +30,17 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def generation_number(name: str) -> int:
+    """The number in a generation name (``gen-000004`` / ``playbook_gen_000004`` -> 4); -1 if none."""
+    m = GEN_RE.match(name) or SERVER_GEN_RE.match(name)
+    return int(m.group(1)) if m else -1
+
+
+def newest_first(names) -> list[str]:
+    """Generation names without repeats, the highest number first."""
+    return sorted(set(names), key=generation_number, reverse=True)
+
+
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -41,7 +52,14 @@ class Pointer:
     switched_at: str = ""
 
     def kept(self) -> list[str]:
-        return [self.active] + [p for p in self.previous if p != self.active][:KEEP_PREVIOUS]
+        """The active generation and the previous ones still kept (newest first)."""
+        return [self.active] + [p for p in newest_first(self.previous) if p != self.active][:KEEP_PREVIOUS]
+
+    def switched(self, name: str) -> Pointer:
+        """The pointer after switching to ``name`` (a new build or a rollback): every other kept
+        generation stays in ``previous``, newest first, at most KEEP_PREVIOUS of them."""
+        others = [p for p in newest_first([self.active, *self.previous]) if p != name]
+        return Pointer(active=name, previous=others[:KEEP_PREVIOUS], switched_at=utc_now())
 
     def to_json(self) -> dict:
         return {"active": self.active, "previous": self.previous, "switched_at": self.switched_at}

@@ -83,7 +83,7 @@ def assert_refused(serving: Serving, cards: Path, expected: list[tuple[Path, int
             assert any(text.startswith(prefix) and part in text for text in lines), (prefix, part, stream)
         assert no_traceback(proc.stdout, proc.stderr)
     assert "cards_added" not in rebuild.stdout  # no summary: nothing was built
-    assert "index was not changed" in rebuild.stderr
+    assert "索引没有改动" in rebuild.stderr
     # The serving index: the same status, the same answers to searches.
     status = run("index", ["status", "--json"], serving.env)
     assert status.returncode == 0 and status.stdout == serving.status_stdout
@@ -102,7 +102,7 @@ def test_duplicate_id_is_refused(serving, tmp_path, in_process):
     cards = broken_cards_dir(serving.settings.cards_dir, tmp_path / "cards",
                              {"traffic/zz-warmup-copy.md": original.read_bytes()})
     id_line = next(n for n, text in enumerate(original.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("id:"))
-    assert_refused(serving, cards, [(cards / "traffic/zz-warmup-copy.md", id_line, "duplicate id `warmup-schedule`")],
+    assert_refused(serving, cards, [(cards / "traffic/zz-warmup-copy.md", id_line, "id `warmup-schedule` 重复")],
                    run=in_process)
 
 
@@ -140,7 +140,7 @@ def test_odd_but_valid_card_passes_check(serving, tmp_path, kind, in_process):
     cards = broken_cards_dir(serving.settings.cards_dir, tmp_path / "cards", {"general/odd.md": ODD_VALID[kind]})
     check = in_process("playbook", ["check", str(cards)], serving.env)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "11 cards valid" in check.stdout
+    assert "全部 11 张卡片有效" in check.stdout
 
 
 def test_odd_but_valid_cards_are_indexed_and_found(isolated):

@@ -7,6 +7,7 @@ the same command line in-process (``invoke_cli``, ``index.cli.main``), which is 
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -41,7 +42,8 @@ def test_rebuild_status_search_json(tmp_path, small_cards):
     assert set(summary) == CONTRACT_REBUILD
     assert summary["cards_added"] == 4 and summary["chunks_embedded"] > 4
     assert isinstance(summary["seconds"], float)
-    assert first.stderr.strip() == ""  # no progress bar when stderr is not a terminal
+    # not a terminal: no bar, one line per stage when it reaches its total
+    assert all(re.match(r"^\S+ (\d+)/\1( \S+)?$", line) for line in first.stderr.strip().splitlines()), first.stderr
 
     status = run_cli(["status", "--json"], env)
     assert status.returncode == 0, status.stderr
@@ -83,9 +85,11 @@ def test_invalid_cards_exit_2_and_index_unchanged(tmp_path, small_cards):
     proc = run_cli(["rebuild", "--json"], env)
     assert proc.returncode == 2
     no_traceback(proc)
-    assert f"{bad}:4: unknown topic `nope`" in proc.stderr
+    assert f"{bad}:4: 未知话题 `nope`" in proc.stderr and "索引没有改动" in proc.stderr
     assert proc.stdout.strip() == ""
-    assert run_cli(["status", "--json"], env).stdout == before_status
+    after = json.loads(run_cli(["status", "--json"], env).stdout)
+    assert after.pop("cards_differ") is True and after.pop("cards_on_disk") == {"problems": 1}
+    assert {k: v for k, v in json.loads(before_status).items() if k not in ("cards_differ", "cards_on_disk")} == after
     assert run_cli(["search", "货盘怎么排", "--json"], env).stdout == before_search
 
 
@@ -127,7 +131,7 @@ def test_runtime_failures_exit_1_with_a_hint(tmp_path, small_cards, invoke_cli):
 
 def test_missing_cards_dir_exit_2(tmp_path, invoke_cli):
     proc = invoke_cli(main, "rebuild", env=env_of(tmp_path / "data", tmp_path / "nope"))
-    assert proc.returncode == 2 and "does not exist" in proc.stderr
+    assert proc.returncode == 2 and "不存在" in proc.stderr and "PLAYBOOK_CARDS_DIR" in proc.stderr
     no_traceback(proc)
 
 

@@ -10,9 +10,9 @@ from tests.support.paths import SHIPPED_CARDS
 def test_check_and_stats_as_real_commands(tmp_path):
     env = cli_env(tmp_path / "data", SHIPPED_CARDS)
     proc = run_module("playbook", ["check"], env, timeout=60)
-    assert proc.returncode == 0 and proc.stdout.startswith("ok: ") and "cards valid" in proc.stdout, proc.stderr
+    assert proc.returncode == 0 and proc.stdout.startswith("ok: 全部 ") and "张卡片有效" in proc.stdout, proc.stderr
     proc = run_module("playbook", ["check", str(tmp_path / "nope")], env, timeout=60)
-    assert proc.returncode == 2 and "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "不存在" in proc.stderr and "Traceback" not in proc.stderr
     proc = run_module("playbook", ["stats", "--json"], env, timeout=60)
     assert proc.returncode == 0 and '"cards"' in proc.stdout
     proc = run_module("playbook", ["frobnicate"], env, timeout=60)

@@ -60,7 +60,7 @@ def test_duplicate_ids_are_reported_on_the_second_file(tmp_path: Path):
     second = write(tmp_path, "b.md", DUPLICATE_ID)
     result = check_cards(tmp_path)
     assert [str(p) for p in result.problems] == [
-        f"{second}:2: duplicate id `dup-card`, already used by {tmp_path / 'a.md'}"
+        f"{second}:2: id `dup-card` 重复：{tmp_path / 'a.md'} 已经用了它；每张卡片的 id 必须不同，请给这张卡片换一个 id"
     ]
 
 
@@ -103,14 +103,14 @@ def test_cli_rejects_a_broken_card_with_path_line_message_and_exit_2(tmp_path: P
     bad = write(tmp_path, "bad.md", card_text("id: wrong-stage\ntitle: 标题\ntopics: [review]\nstage: during\n"))
     proc = run_check(str(tmp_path))
     assert proc.returncode == 2
-    assert f"{bad}:5: stage 'during' is not one of pre, live, post, anytime" in proc.stdout
+    assert f"{bad}:5: 阶段 stage 'during' 不是 pre、live、post、anytime 之一" in proc.stdout
     assert "Traceback" not in proc.stderr
 
 
 def test_cli_missing_dir_is_a_clear_error(tmp_path: Path, run_check):
     proc = run_check(str(tmp_path / "nope"))
     assert proc.returncode == 2
-    assert "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+    assert "不存在" in proc.stderr and "PLAYBOOK_CARDS_DIR" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_shipped_handbook_passes_check(run_check):

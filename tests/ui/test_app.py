@@ -325,8 +325,8 @@ def test_maintain_login_validate_and_reindex(app_data, cards_dir):
     button(at, "检查卡片").click()
     ok(at.run())
     problems = "\n".join(c.value for c in at.code)
-    assert re.search(r"traffic/broken\.md:2: id 'Broken Card' is malformed", problems), problems
-    assert "traffic/broken.md:4: unknown topic `no-such-topic`" in problems
+    assert re.search(r"traffic/broken\.md:2: id 'Broken Card' 格式不对", problems), problems
+    assert "traffic/broken.md:4: 未知话题 `no-such-topic`" in problems
     button(at, "重建索引").click()
     ok(at.run())
     assert "索引没有改动" in texts(at)

@@ -35,7 +35,7 @@ class ChatTurn:
         yield from self._stream
         answer = self._stream.answer
         self.store.add_message(self.conversation_id, "assistant", answer.answer, sources=answer.sources,
-                               mode=answer.mode, notice=answer.notice, in_scope=answer.in_scope)
+                               mode=answer.mode, notice=answer.notice, in_scope=answer.in_scope, scope=answer.scope)
 
     @property
     def answer(self) -> Answer:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from index.api import SearchFilters, SearchResult
+from index.api import SearchFilters, SearchResult, relevant
 
 
 def search_cards(searcher, query: str, k: int, *, stage: str | None = None, force: str | None = None,
                  topic: str | None = None) -> list[SearchResult]:
-    """The best ``k`` cards for ``query`` (one result per card), within the filters."""
-    return searcher.search(query, k=k, filters=SearchFilters(stage=stage, force=force, topic=topic))
+    """The best ``k`` cards for ``query`` (one result per card) within the filters, keeping only those the
+    search's evidence says are about the query (``index.api.relevant``): maybe none ("没有找到相关卡片")."""
+    results = searcher.search(query, k=k, filters=SearchFilters(stage=stage, force=force, topic=topic))
+    return relevant(query, results, searcher.cards(), searcher.status().embedder, searcher.tokenize)
 
 
 def filter_cards(searcher, *, stage: str | None = None, force: str | None = None, topic: str | None = None) -> list:

@@ -67,13 +67,14 @@ def _browser() -> None:
     query = st.session_state.get("_hb_query", "")
     if query:
         results = backend.search_cards(searcher, query, SEARCH_RESULTS, **filters)
-        st.caption(f"“{core.safe_markdown(query)}” 的搜索结果：{len(results)} 张卡片")
+        if results:
+            st.caption(f"“{core.safe_markdown(query)}” 的搜索结果：{len(results)} 张卡片")
         for result in results:
             card = searcher.card(result.card_id)
             if card is not None:
                 _card_item(card, snippet=result.chunk.text, key=f"s_{card.id}")
         if not results:
-            st.info("没有找到相关卡片，换个说法或放宽筛选条件试试。")
+            st.info(f"没有找到相关卡片：手册里没有和“{core.safe_markdown(query)}”相关的内容。换个说法或放宽筛选条件试试。")
         return
     cards = backend.filter_cards(searcher, **filters)
     force_order = {f: i for i, f in enumerate(FORCE_NAMES)}

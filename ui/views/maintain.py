@@ -1,24 +1,16 @@
-"""维护: for maintainers (PLAYBOOK_ADMIN_PASSWORD) — validate cards, re-index, status, feedback."""
+"""维护: for maintainers (PLAYBOOK_ADMIN_PASSWORD) — the index's state, validate and re-index, the version
+history with rollback, editing a card, and what the handbook served badly (gaps and 👎)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import streamlit as st
 
 from ui import auth, backend, core
+from ui.views import maintain_cards, maintain_feedback, maintain_history
 
 LOGGED_IN = "admin_logged_in"
 
 settings = core.settings()
-
-
-def _problem_line(problem, cards_dir: Path) -> str:
-    try:
-        path = Path(problem.path).resolve().relative_to(cards_dir.parent)
-    except ValueError:
-        path = problem.path
-    return f"{path}:{problem.line}: {problem.message}"
 
 
 def _login() -> None:
@@ -58,11 +50,22 @@ def _status(searcher) -> None:
     except Exception as exc:  # noqa: BLE001
         core.show_index_error(exc)
         return
+    state = backend.serving_state(settings)
     c1, c2, c3 = st.columns(3)
     c1.metric("卡片", status.cards)
     c2.metric("片段", status.chunks)
     c3.metric("存储", "Chroma 服务" if status.mode == "server" else "内嵌")
-    st.caption(f"向量模型：{status.embedder} · 建于（UTC）：{status.built_at} · 版本：{status.generation}")
+    serving = state.get("serving_generation", status.generation)
+    st.caption(f"正在使用版本 {serving}（建于 {backend.local_time(settings, status.built_at)}）· 向量模型：{status.embedder}"
+               f" · 保留 {state.get('generations_kept', 1)} 个版本")
+    if state.get("cards_differ"):
+        disk = state.get("cards_on_disk") or {}
+        if "problems" in disk or "error" in disk:
+            st.warning("卡片目录里有错误的卡片，和正在使用的索引不一致；点“检查卡片”查看。")
+        else:
+            parts = [f"{label} {len(disk.get(key, []))} 张（{'、'.join(disk.get(key, [])[:5])}）"
+                     for key, label in (("added", "新增"), ("changed", "修改"), ("removed", "删除")) if disk.get(key)]
+            st.warning("卡片目录和正在使用的索引不一致：" + "，".join(parts) + "。点“重建索引”更新，或回滚卡片文件。")
 
 
 def _check() -> None:
@@ -75,65 +78,63 @@ def _check() -> None:
             st.error(core.safe_markdown(str(exc)))
             return
         if result.ok:
-            st.success(f"全部 {len(result.cards)} 张卡片格式正确。")
+            st.success(f"格式正确：{backend.check_summary(result)}。")
         else:
-            st.error(f"发现 {len(result.problems)} 处问题（{len(result.cards)} 张卡片有效）：")
-            st.code("\n".join(_problem_line(p, settings.cards_dir) for p in result.problems), language=None, wrap_lines=True)
+            st.error(f"{backend.check_summary(result)}。问题（先列根本原因，它引起的链接失效缩进列在下面）：")
+            st.code(backend.problem_text(result.problems, settings.cards_dir), language=None, wrap_lines=True)
+
+
+def run_rebuild(searcher, key: str = "rebuild") -> bool:
+    """Re-index with a progress bar in Chinese; True when it succeeded (then the page reruns)."""
+    bar = st.progress(0.0, text="准备中……")
+
+    def progress(done: int, total: int, stage: str) -> None:
+        fraction = min(1.0, done / total) if total > 0 else 1.0
+        bar.progress(fraction, text=backend.stage_lines({"stages": [{"stage": stage, "done": done, "total": total}]})[0])
+
+    try:
+        _summary, record_error = backend.reindex(settings, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - the index's errors say what to do
+        bar.empty()
+        problems = getattr(exc, "problems", None)
+        if problems is not None:  # invalid cards: the serving index is unchanged
+            st.error(f"卡片有 {len(problems)} 处问题，索引没有改动，问答继续使用原来的索引：")
+            st.code(backend.problem_text(problems, settings.cards_dir), language=None, wrap_lines=True)
+        else:
+            st.error(f"重建失败，原来的索引保持不变：{core.safe_markdown(backend.error_text(exc))}")
+        return False
+    bar.progress(1.0, text="完成")
+    if record_error:
+        st.warning(f"重建摘要没能保存：{core.safe_markdown(record_error)}")
+    refresh(searcher)
+    return True
+
+
+def refresh(searcher) -> None:
+    if searcher is not None:
+        searcher.refresh()  # chats in progress switch to the new generation on their next question
+    else:
+        core.drop_searcher_cache()
 
 
 def _rebuild(searcher) -> None:
     st.subheader("重建索引")
     st.caption("增量更新：只重新处理改动过的卡片。重建期间问答照常可用，完成后自动切换到新索引。")
-    if st.button("重建索引", icon=":material/sync:", type="primary"):
-        bar = st.progress(0.0, text="准备中……")
-
-        def progress(done: int, total: int, what: str) -> None:
-            fraction = min(1.0, done / total) if total else 0.0
-            bar.progress(fraction, text=f"{what}（{done}/{total}）" if total else str(what))
-
-        try:
-            _summary, record_error = backend.reindex(settings, progress=progress)
-        except Exception as exc:  # noqa: BLE001 - the index's errors say what to do
-            bar.empty()
-            problems = getattr(exc, "problems", None)
-            if problems is not None:  # invalid cards: the serving index is unchanged
-                st.error(f"卡片有 {len(problems)} 处问题，索引没有改动，问答继续使用原来的索引：")
-                st.code("\n".join(_problem_line(p, settings.cards_dir) for p in problems), language=None, wrap_lines=True)
-            else:
-                st.error(f"重建失败，原来的索引保持不变：{core.safe_markdown(str(exc))}")
-            return
-        bar.progress(1.0, text="完成")
-        if record_error:
-            st.warning(f"重建摘要没能保存：{core.safe_markdown(record_error)}")
-        if searcher is not None:
-            searcher.refresh()  # chats in progress switch to the new generation on their next question
-        else:
-            core.drop_searcher_cache()
+    if st.button("重建索引", icon=":material/sync:", type="primary") and run_rebuild(searcher):
         st.rerun()
     last = backend.last_rebuild(settings)
     if last:
         try:
             st.success(
-                f"上次重建（{last['at']}）：新增 {last['cards_added']}，修改 {last['cards_changed']}，"
-                f"删除 {last['cards_removed']}，未变 {last['cards_unchanged']} 张卡片；"
+                f"上次重建（{backend.local_time(settings, last['at'], seconds=True)}）：新增 {last['cards_added']}，"
+                f"修改 {last['cards_changed']}，删除 {last['cards_removed']}，未变 {last['cards_unchanged']} 张卡片；"
                 f"重新嵌入 {last['chunks_embedded']} 个片段，用时 {float(last['seconds']):.1f} 秒。"
             )
+            stages = backend.stage_lines(last)
+            if stages:
+                st.caption("各步骤：" + " · ".join(stages))
         except (KeyError, TypeError, ValueError):
             pass
-
-
-def _feedback() -> None:
-    st.subheader("回答反馈")
-    store = core.store(settings)
-    counts = store.feedback_summary()
-    c1, c2 = st.columns(2)
-    c1.metric("有用", counts["up"])
-    c2.metric("没用", counts["down"])
-    rows = [r for r in store.feedback_rows(limit=50) if r["rating"] == "down"]
-    if rows:
-        st.caption("最近的“没用”反馈（问题 — 原因）")
-        for r in rows[:20]:
-            st.markdown(f"- {core.safe_markdown(r['question'] or '')} — {core.safe_markdown(r['reason'] or '（未写原因）')}")
 
 
 st.title("维护")
@@ -150,8 +151,15 @@ if not auth.maintainer_signed_in(settings):  # with accounts, ui/app.py lists th
         st.stop()
 
     st.button("退出登录", on_click=_logout, icon=":material/logout:")
+st.caption(f"本页时间均为{backend.zone_label(settings)}（PLAYBOOK_TIMEZONE={settings.timezone}）。")
 searcher = core.searcher(settings, fatal=False)
 _status(searcher)
-_check()
-_rebuild(searcher)
-_feedback()
+tab_index, tab_cards, tab_feedback = st.tabs(["索引与版本", "编辑卡片", "待补写的问题"], key="maint_tab")
+with tab_index:
+    _check()
+    _rebuild(searcher)
+    maintain_history.render(settings, searcher, refresh)
+with tab_cards:
+    maintain_cards.render(settings, searcher, run_rebuild)
+with tab_feedback:
+    maintain_feedback.render(settings, core.store(settings), searcher)
