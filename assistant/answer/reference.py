@@ -76,15 +76,21 @@ def _cache_path(searcher, key: str) -> Path | None:
 
 def references_for(searcher, embedder_name: str, path: Path = REFERENCE_FILE) -> References | None:
     """The references embedded by the searcher's embedder (computed once, then read from the data dir)."""
-    questions = load_reference_questions(path)
-    if not questions[0] or not questions[1]:
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
         return None
-    digest = hashlib.sha256("\n".join(questions[0] + ["\0"] + questions[1]).encode()).hexdigest()[:12]
-    key = f"{embedder_name or 'unknown'}-{digest}".replace("/", "_").replace(":", "_")
+    memo = (str(path), stamp, embedder_name)
     with _lock:
-        if key in _loaded:
-            return _loaded[key]
-        _loaded[key] = refs = _build(searcher, key, questions)
+        if memo in _loaded:
+            return _loaded[memo]
+        questions = load_reference_questions(path)
+        refs = None
+        if questions[0] and questions[1]:
+            digest = hashlib.sha256("\n".join(questions[0] + ["\0"] + questions[1]).encode()).hexdigest()[:12]
+            key = f"{embedder_name or 'unknown'}-{digest}".replace("/", "_").replace(":", "_")
+            refs = _build(searcher, key, questions)
+        _loaded[memo] = refs
         return refs
 
 

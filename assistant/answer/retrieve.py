@@ -221,6 +221,25 @@ def domain_terms(question: str, cards: Mapping[str, Card]) -> tuple[str, ...]:
     return tuple(found)
 
 
+_PART_SPLIT = re.compile(r"[？?]\s*|[，,；;。\s]+(?=另外|还有|顺便|以及|再问|再就是|同时|此外|然后|那)|(?<=[^，,])(?=另外|顺便问|顺便说|还有就是)")
+MIN_PART_CHARS = 4
+
+
+def split_parts(question: str) -> tuple[str, ...]:
+    """The asks of a two-part question ("预热视频发几条，另外开播前要不要投流"), or () for one ask."""
+    pieces = [p.strip(" ，,。；;") for p in _PART_SPLIT.split(question)]
+    pieces = [re.sub(r"^(另外|还有就是|还有|顺便问下|顺便问一下|顺便问|顺便|以及|再问下|再问|再就是|同时|此外|然后)[，,]?", "", p)
+              for p in pieces]
+    parts = [p for p in pieces if len(p) >= MIN_PART_CHARS]
+    return tuple(parts[:2]) if len(parts) >= 2 else ()
+
+
+def retrieve_parts(question: str, searcher: SearcherLike) -> tuple[Retrieval, ...]:
+    """Each ask of a two-part question retrieved on its own (``()`` when the question has one ask)."""
+    parts = split_parts(to_simplified(question))
+    return tuple(retrieve(part, [], searcher) for part in parts)
+
+
 EMBED_QUERY_CHARS = 300  # the searcher embeds at most this much of a query (its vector is cached)
 
 
