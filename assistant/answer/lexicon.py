@@ -110,6 +110,10 @@ class Lexicon:
             return "function"
         return "foreign" if word in self.general else "unknown"
 
+    def content_words(self, text: str) -> tuple[str, ...]:
+        """The text's content words (no question or function words), each once."""
+        return tuple(dict.fromkeys(w for w in self.tokenize(text) if self.kind(w) != "function"))
+
     def evidence(self, question: str) -> LexicalEvidence:
         domain: list[str] = []
         foreign: list[str] = []

@@ -29,7 +29,7 @@ from playbook.models import Card
 
 from assistant.answer import suggest
 from assistant.answer.retrieve import OVERVIEW_SECTION, Retrieval
-from assistant.answer.sections import ScoredSection, Section, coverage, rank_points, rank_sections
+from assistant.answer.sections import ScoredSection, Section, rank_points, rank_sections
 from assistant.text import card_weights
 from assistant.types import Source
 
@@ -41,7 +41,7 @@ POINT_CHARS = 150               # a longer point is cut at a sentence end within
 SUMMARY_CHARS = 110
 EXCERPT_CHARS = 600
 SWITCH_SHARE = 1.3              # the third card's section replaces the second's only when this much better
-PARTIAL_COVERAGE = 0.5          # the best card uses less than this share of the question's words
+PARTIAL_COVERAGE = 0.4          # the best card uses less than this share of the question's words
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 
 
@@ -160,29 +160,31 @@ def _pick_blocks(retrieval: Retrieval, parts: Sequence[Retrieval], weights) -> l
     return [first] + ([second] if second is not None else [])
 
 
-def _uncovered(retrieval: Retrieval, card: Card) -> list[str]:
-    """Words of the question that name something the closest card does not talk about."""
-    body = "\n".join([card.title, card.summary, card.body])
-    return [w for w in retrieval.evidence.lexical.foreign if w not in body and w in retrieval.plan.own][:2]
-
-
 def coverage_note(retrieval: Retrieval, card: Card, weights) -> str:
-    """The one line that says the handbook does not cover exactly this (or "" when it does)."""
-    grade = retrieval.evidence.grade
-    missing = _uncovered(retrieval, card)
-    thin = coverage(retrieval.plan.own, card, weights) < PARTIAL_COVERAGE
-    if (missing and (thin or grade == "grey")) or (thin and grade == "grey"):
-        topic = "、".join(missing) if missing else _topic(retrieval.plan.own)
-        return f"手册里没有专门讲{topic}的内容；最接近的是「{card.title}」："
-    if grade == "grey":
-        return f"手册里没有和这个问题完全对应的卡片，最接近的是「{card.title}」（相关度一般）："
+    """The one line that says the handbook does not cover exactly this (or "" when it does).
+
+    Grey-zone questions say how close the closest card is; a question the best card barely speaks
+    to (less than ``PARTIAL_COVERAGE`` of its words) says that the handbook has no card on it."""
+    topic = _topic(retrieval.plan.own)
+    if word_coverage(retrieval.own_words, card) < PARTIAL_COVERAGE:
+        return f"手册里没有专门讲{topic}的卡片；最接近的是「{card.title}」："
+    if retrieval.evidence.grade == "grey":
+        return f"手册里没有和{topic}完全对应的卡片，下面是最接近的「{card.title}」（相关度一般）："
     return ""
+
+
+def word_coverage(words: Sequence[str], card: Card) -> float:
+    """Share of the question's content words the card uses anywhere (1.0 for fewer than two words)."""
+    if len(words) < 2:
+        return 1.0
+    text = "\n".join([card.title, card.summary, card.body, " ".join(card.keywords), " ".join(card.questions)]).lower()
+    return sum(1 for w in words if w in text) / len(words)
 
 
 def _topic(question: str) -> str:
     core = re.sub(r"[？?！!。，,\s]+", "", question)
     core = re.sub(r"(怎么办|怎么做|怎么样|咋办|咋整|是什么|是啥|有没有|吗|呢|啊|呀)$", "", core)
-    return f"“{core[:16]}”"
+    return f"“{core}”" if 2 <= len(core) <= 14 else "这个问题"
 
 
 def compose(retrieval: Retrieval, parts: Sequence[Retrieval] = ()) -> Composed:

@@ -94,6 +94,7 @@ class Retrieval:
     evidence: ScopeEvidence
     in_scope: bool
     cards: Mapping[str, Card] = field(default_factory=dict)
+    own_words: tuple[str, ...] = ()   # content words of the question itself (resolved), for coverage
 
     @property
     def query(self) -> str:
@@ -314,5 +315,6 @@ def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, 
             combined = QueryPlan(question, f"{users[-1].content} {question}", True, previous_sources=plan.previous_sources)
             results2, evidence2 = _search(searcher, combined.query, cards, embedder)
             if in_scope(evidence2):
-                return Retrieval(combined, results2, evidence2, True, cards)
-    return Retrieval(plan, results, evidence, scope, cards)
+                plan, results, evidence, scope = combined, results2, evidence2, True
+    own = lexicon_for(searcher, cards).content_words(plan.own) if hasattr(searcher, "tokenize") else ()
+    return Retrieval(plan, results, evidence, scope, cards, own)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from assistant.answer.llm import build_chat_model
 from assistant.errors import InvalidQuestionError
 from assistant.plan.inputs import STAGE_NAMES as PLAN_STAGE_NAMES
+from ui.backend.answers import answer_suggestions, link_citations, source_anchor
 from ui.backend.chat import ChatTurn
 from ui.backend.handbook import filter_cards, search_cards
 from ui.backend.maintain import LAST_REBUILD_FILE, check_cards, last_rebuild, reindex
@@ -23,7 +24,8 @@ from ui.backend.plans import draft_plan, plan_ics, plan_json, plan_markdown, val
 from ui.backend.stores import conversation_store, current_owner, open_index
 
 __all__ = [
-    "LAST_REBUILD_FILE", "PLAN_STAGE_NAMES", "ChatTurn", "InvalidQuestionError", "build_chat_model", "check_cards",
-    "conversation_store", "current_owner", "draft_plan", "filter_cards", "last_rebuild", "open_index", "plan_ics",
-    "plan_json", "plan_markdown", "reindex", "search_cards", "validate_plan_inputs",
+    "LAST_REBUILD_FILE", "PLAN_STAGE_NAMES", "ChatTurn", "InvalidQuestionError", "answer_suggestions", "build_chat_model",
+    "check_cards", "conversation_store", "current_owner", "draft_plan", "filter_cards", "last_rebuild", "link_citations",
+    "open_index", "plan_ics", "plan_json", "plan_markdown", "reindex", "search_cards", "source_anchor",
+    "validate_plan_inputs",
 ]
