@@ -124,28 +124,36 @@ def _block(scored: ScoredSection, question: str, card: Card, cites: _Citations, 
     return lines
 
 
+def matching_text(retrieval: Retrieval) -> str:
+    """What passages are matched on: the question's content words (question and function words such as
+    是啥意思 or 怎么办 would only dilute the match), or the question itself when it has none."""
+    return " ".join(retrieval.own_words) or retrieval.plan.own
+
+
 def _pick_blocks(retrieval: Retrieval, parts: Sequence[Retrieval], weights) -> list[ScoredSection]:
     """One section per part of a two-part question; else the best section and, when it adds enough, a second."""
     plan = retrieval.plan
     if parts:
         chosen: list[ScoredSection] = []
         for part in parts:
-            ranked = rank_sections(part.plan.own, "", ranked_cards(part), weights, _best_sections(part))
+            ranked = rank_sections(matching_text(part), "", ranked_cards(part), weights, _best_sections(part),
+                                   intents_of=part.plan.own)
             used_cards = {c.section.card_id for c in chosen}
             pick = next((s for s in ranked if s.section.card_id not in used_cards), None) or (ranked[0] if ranked else None)
             if pick is not None and pick.section not in [c.section for c in chosen]:
                 chosen.append(pick)
         return chosen
-    ranked = rank_sections(plan.own, plan.query if plan.followup else "", ranked_cards(retrieval), weights,
-                           _best_sections(retrieval))
+    ranked = rank_sections(matching_text(retrieval), plan.query if plan.followup else "", ranked_cards(retrieval),
+                           weights, _best_sections(retrieval), intents_of=plan.own)
     if not ranked:
         return []
     first = ranked[0]
     # Two cards are quoted: the best-ranked card always (its best section), and the best section of the
     # next card, so that a question the first card answers only in part still gets the other angle.
-    best_of = {}
-    for s in ranked:
-        best_of.setdefault(s.rank, s)
+    best_of: dict[int, ScoredSection] = {}
+    for s in ranked:  # each card's best section whose heading differs from the first block's
+        if s.section.heading != first.section.heading or s.section.card_id == first.section.card_id:
+            best_of.setdefault(s.rank, s)
     others = [best_of[r] for r in sorted(best_of) if best_of[r].section.card_id != first.section.card_id]
     if first.rank != 0 and 0 in best_of:
         second = best_of[0]
@@ -155,8 +163,8 @@ def _pick_blocks(retrieval: Retrieval, parts: Sequence[Retrieval], weights) -> l
             second = others[0]
             if len(others) > 1 and others[1].score > SWITCH_SHARE * others[0].score:
                 second = others[1]
-    if second is not None and second.score < SECOND_BLOCK_SHARE * first.score:
-        second = None
+    if second is not None and second.rank > 1 and second.score < SECOND_BLOCK_SHARE * first.score:
+        second = None  # the first two cards are always quoted; a third only when it matches well
     return [first] + ([second] if second is not None else [])
 
 
@@ -217,7 +225,7 @@ def compose(retrieval: Retrieval, parts: Sequence[Retrieval] = ()) -> Composed:
         lines.append(f"{summary} {cites.cite(lead, [summary], OVERVIEW_SECTION)}")
     for scored in blocks:
         lines.append("")
-        lines += _block(scored, plan.own if not parts else "", cards[scored.section.card_id], cites, weights)
+        lines += _block(scored, matching_text(retrieval) if not parts else "", cards[scored.section.card_id], cites, weights)
 
     cited = [cards[cid] for cid in cites.numbers]
     choices: tuple[str, ...] = ()

@@ -103,13 +103,14 @@ def _intent_match(section: Section, intents: Sequence[str]) -> float:
 
 
 def rank_sections(question: str, context: str, ranked: Sequence[Card], weights: TermWeights,
-                  best_sections: Mapping[str, str]) -> list[ScoredSection]:
-    """Every section of the ranked cards, best first. ``context`` adds the conversation's words (half
-    weight); ``best_sections`` maps card ids to the section the index matched best."""
+                  best_sections: Mapping[str, str], intents_of: str | None = None) -> list[ScoredSection]:
+    """Every section of the ranked cards, best first. ``question``: the words to match; ``context`` adds
+    the conversation's words (half weight); ``best_sections`` maps card ids to the section the index
+    matched best; ``intents_of``: the text the kind of answer is read from (default ``question``)."""
     own = terms(question)
     extra = terms(context) - own
     total = (weights.total(own) + 0.5 * weights.total(extra)) or 1.0
-    intents = intent_of(question)
+    intents = intent_of(intents_of if intents_of is not None else question)
     scored = []
     for rank, card in enumerate(ranked):
         for section in card_sections(card):
