@@ -163,8 +163,9 @@ def _pick_blocks(retrieval: Retrieval, parts: Sequence[Retrieval], weights) -> l
             second = others[0]
             if len(others) > 1 and others[1].score > SWITCH_SHARE * others[0].score:
                 second = others[1]
-    if second is not None and second.rank > 1 and second.score < SECOND_BLOCK_SHARE * first.score:
-        second = None  # the first two cards are always quoted; a third only when it matches well
+    if second is not None and (second.lexical <= 0 < first.lexical
+                               or (second.rank > 1 and second.score < SECOND_BLOCK_SHARE * first.score)):
+        second = None  # a section sharing no word with the question adds nothing; a third card must match well
     return [first] + ([second] if second is not None else [])
 
 
@@ -219,7 +220,7 @@ def compose(retrieval: Retrieval, parts: Sequence[Retrieval] = ()) -> Composed:
     lead = cards[blocks[0].section.card_id]
     note = coverage_note(retrieval, lead, weights) if not parts else ""
     if note:
-        lines.insert(0, note)
+        lines[:0] = [note, ""]
     summary = shorten(lead.summary, SUMMARY_CHARS) if lead.summary else ""
     if summary and not parts:
         lines.append(f"{summary} {cites.cite(lead, [summary], OVERVIEW_SECTION)}")
@@ -230,7 +231,11 @@ def compose(retrieval: Retrieval, parts: Sequence[Retrieval] = ()) -> Composed:
     cited = [cards[cid] for cid in cites.numbers]
     choices: tuple[str, ...] = ()
     if retrieval.evidence.grade == "grey":
-        choices = suggest.did_you_mean(plan.own, ranked_cards(retrieval), weights)
+        words = matching_text(retrieval)
+        choices = suggest.did_you_mean(words, ranked_cards(retrieval), weights)
+        if len(choices) < 2:  # too few close questions: the cited cards' next ones fill up to three
+            extra = suggest.follow_ups(words, cited, weights, asked=choices)
+            choices = (choices + tuple(q for q in extra if q not in choices))[:suggest.MAX_SUGGESTIONS]
         if choices:
             lines += ["", "你是不是想问："] + [f"- {q}" for q in choices]
     suggestions = choices or suggest.follow_ups(plan.own, cited, weights)

@@ -66,6 +66,7 @@ class ScoredSection:
     section: Section
     score: float
     rank: int                      # the card's rank among the retrieved cards
+    lexical: float = 0.0           # the part of the score from the question's own words
 
 
 def intent_of(question: str) -> tuple[str, ...]:
@@ -123,7 +124,7 @@ def rank_sections(question: str, context: str, ranked: Sequence[Card], weights: 
                 score += BEST_CHUNK_BONUS
             if section.kind == "scene":
                 score -= SCENE_PENALTY
-            scored.append(ScoredSection(section, score, rank))
+            scored.append(ScoredSection(section, score, rank, lexical))
     return sorted(scored, key=lambda s: (-s.score, s.rank))
 
 

@@ -16,6 +16,7 @@ from playbook.models import Card
 from assistant.text import TermWeights, terms
 
 MAX_SUGGESTIONS = 3
+MIN_CHOICE_CLOSENESS = 0.1   # a 你是不是想问 choice shares at least this much of the question's words
 SAME_QUESTION = 0.7   # share of the question's (weighted) words: above it, it is the question itself
 
 
@@ -57,7 +58,9 @@ def did_you_mean(question: str, cards: Sequence[Card], weights: TermWeights, lim
     scored.sort(key=lambda s: -s[0])
     out: list[str] = []
     used_cards: set[int] = set()
-    for _, rank, q in scored:
+    for closeness, rank, q in scored:
+        if out and closeness <= MIN_CHOICE_CLOSENESS:
+            break  # after the closest one, only questions that share the question's words
         if rank not in used_cards and q not in out:
             out.append(q)
             used_cards.add(rank)

@@ -38,7 +38,7 @@ def test_grey_zone_answers_with_the_closest_card_and_offers_choices(index_settin
 def test_partial_coverage_says_so_in_one_line_then_gives_the_closest_material(index_settings, searcher):
     answer = answer_question(PARTIAL, settings=index_settings, searcher=searcher)
     assert answer.in_scope and answer.sources
-    first, rest = answer.answer.split("\n", 1)
+    first, rest = answer.answer.split("\n", 1)  # the line, then the closest material
     assert first.startswith("手册里没有专门讲") and "最接近的是「" in first
     assert answer.sources[0].title in first
     assert cited(rest)
