@@ -6,6 +6,7 @@
    ``out_of_scope``; each question's calibration margin leaves the question itself out), with and
    without the margin feature, and prints both as ``Model(...)`` lines to paste into scope.py, with
    ``out_below`` = the highest out-of-scope calibration score + 0.05 and ``in_from`` = ``out_below`` + 2.
+   ``--write-reference`` also re-embeds the calibration questions into the shipped reference file.
 2. Reports, for the model currently in scope.py, how each set is graded: the calibration set, and every
    ``--check`` file (default: the held-out and paraphrase sets and the out-of-scope sets), which are
    measured, never fitted. ``-v`` prints every declined in-scope and every answered out-of-scope question.
@@ -23,7 +24,13 @@ import yaml
 
 from assistant.answer import scope as scope_model
 from assistant.answer.history import normalise_history
-from assistant.answer.reference import REFERENCE_FILE, load_reference_questions, references_for
+from assistant.answer.reference import (
+    REFERENCE_FILE,
+    embed_references,
+    load_reference_questions,
+    references_for,
+    save_shipped,
+)
 from assistant.answer.retrieve import EMBED_QUERY_CHARS, retrieve
 from index.api import ensure_index
 from settings import load_settings
@@ -71,6 +78,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", nargs="*", type=Path, help="question files to grade (measured, never fitted)")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--write-reference", action="store_true",
+                        help="embed the calibration questions afresh and write assistant/answer/data/scope-reference-<embedder>.npz")
     args = parser.parse_args()
     settings = load_settings()
     searcher = ensure_index(settings)
@@ -78,6 +87,9 @@ def main() -> int:
     print(f"embedder: {embedder}; calibration: {REFERENCE_FILE.relative_to(ROOT)}")
 
     inside, outside = load_reference_questions()
+    if args.write_reference:
+        fresh = embed_references(searcher, (inside, outside))
+        print(f"wrote {save_shipped(embedder, fresh, (inside, outside)).relative_to(ROOT)}")
     refs = references_for(searcher, embedder)
     rows = []
     for q, expected in [(q, 1) for q in inside] + [(q, 0) for q in outside]:

@@ -2,7 +2,8 @@
 
 ``eval/scope_calibration.yaml`` holds questions written without reading the cards: ``questions`` (in
 scope) and ``out_of_scope``. Embedded once (and kept on disk under the data dir, per embedder and set),
-they are references: a question's *margin* is the mean similarity of its three nearest neighbours among
+they are references (shipped embedded for the default embedder in ``assistant/answer/data/``, so a
+fresh data dir does not spend seconds on them): a question's *margin* is the mean similarity of its three nearest neighbours among
 the in-scope references and the handbook's best passage, minus that of its three nearest out-of-scope
 references. A question about the weather sits next to the weather questions; one about 憋单 next to
 handbook questions. Without the file (an installed copy without ``eval/``) or an embedder to read it,
@@ -22,6 +23,7 @@ from common.fsio import write_file_atomic
 log = logging.getLogger(__name__)
 
 REFERENCE_FILE = Path(__file__).resolve().parents[2] / "eval" / "scope_calibration.yaml"
+SHIPPED_DIR = Path(__file__).resolve().parent / "data"
 NEIGHBOURS = 3
 CACHE_DIR = "answer-cache"
 
@@ -74,24 +76,84 @@ def _cache_path(searcher, key: str) -> Path | None:
     return Path(data_dir) / CACHE_DIR / f"scope-reference-{key}.npz" if data_dir else None
 
 
+def _safe(name: str) -> str:
+    return (name or "unknown").replace("/", "_").replace(":", "_")
+
+
+def shipped_path(embedder_name: str) -> Path:
+    """The references embedded ahead of time for an embedder (written by scripts/calibrate_scope.py)."""
+    return SHIPPED_DIR / f"scope-reference-{_safe(embedder_name)}.npz"
+
+
+def questions_digest(questions: tuple[list[str], list[str]]) -> str:
+    return hashlib.sha256("\n".join(questions[0] + ["\0"] + questions[1]).encode()).hexdigest()[:12]
+
+
+def _load_shipped(embedder_name: str, digest: str | None) -> References | None:
+    """The shipped references when they were embedded from the same questions (any, without the file)."""
+    import numpy as np
+
+    path = shipped_path(embedder_name)
+    try:
+        with np.load(path) as saved:
+            if digest is not None and str(saved["digest"]) != digest:
+                return None
+            return References(saved["inside"].astype(np.float32), saved["outside"].astype(np.float32))
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def save_shipped(embedder_name: str, refs: References, questions: tuple[list[str], list[str]]) -> Path:
+    """Write the references for shipping beside this module (float16: cosines to about 1e-3)."""
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, inside=refs.inside.astype(np.float16), outside=refs.outside.astype(np.float16),
+                        digest=np.array(questions_digest(questions)))
+    path = shipped_path(embedder_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_file_atomic(path, buffer.getvalue())
+    return path
+
+
 def references_for(searcher, embedder_name: str, path: Path = REFERENCE_FILE) -> References | None:
-    """The references embedded by the searcher's embedder (computed once, then read from the data dir)."""
+    """The references for the searcher's embedder: shipped ones when they match the calibration file (or
+    the file is absent), else embedded once and kept under the data dir."""
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
-        return None
+        stamp = None
     memo = (str(path), stamp, embedder_name)
     with _lock:
         if memo in _loaded:
             return _loaded[memo]
-        questions = load_reference_questions(path)
         refs = None
-        if questions[0] and questions[1]:
-            digest = hashlib.sha256("\n".join(questions[0] + ["\0"] + questions[1]).encode()).hexdigest()[:12]
-            key = f"{embedder_name or 'unknown'}-{digest}".replace("/", "_").replace(":", "_")
-            refs = _build(searcher, key, questions)
+        if stamp is None:
+            refs = _load_shipped(embedder_name, None)
+        else:
+            questions = load_reference_questions(path)
+            if questions[0] and questions[1]:
+                digest = questions_digest(questions)
+                refs = _load_shipped(embedder_name, digest) or _build(searcher, f"{_safe(embedder_name)}-{digest}", questions)
         _loaded[memo] = refs
         return refs
+
+
+def embed_references(searcher, questions: tuple[list[str], list[str]]) -> References | None:
+    """The questions embedded now by the searcher's embedder (None without one)."""
+    import numpy as np
+
+    embedder = getattr(searcher, "embedder", None)
+    embed = getattr(embedder, "embed_query_array", None)
+    if embed is None:
+        return None
+    try:
+        inside = np.array([embed(q) for q in questions[0]], dtype=np.float32)
+        outside = np.array([embed(q) for q in questions[1]], dtype=np.float32)
+    except Exception as exc:  # noqa: BLE001 - without references the scope uses its other evidence
+        log.warning("scope references unavailable: %s", type(exc).__name__)
+        return None
+    return References(inside, outside)
 
 
 def _build(searcher, key: str, questions: tuple[list[str], list[str]]) -> References | None:
@@ -104,22 +166,15 @@ def _build(searcher, key: str, questions: tuple[list[str], list[str]]) -> Refere
                 return References(saved["inside"], saved["outside"])
         except (OSError, ValueError, KeyError):
             pass
-    embedder = getattr(searcher, "embedder", None)
-    embed = getattr(embedder, "embed_query_array", None)
-    if embed is None:
-        return None
-    try:
-        inside = np.array([embed(q) for q in questions[0]], dtype=np.float32)
-        outside = np.array([embed(q) for q in questions[1]], dtype=np.float32)
-    except Exception as exc:  # noqa: BLE001 - without references the scope uses its other evidence
-        log.warning("scope references unavailable: %s", type(exc).__name__)
+    refs = embed_references(searcher, questions)
+    if refs is None:
         return None
     if cache is not None:
         buffer = io.BytesIO()
-        np.savez(buffer, inside=inside, outside=outside)
+        np.savez(buffer, inside=refs.inside, outside=refs.outside)
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
             write_file_atomic(cache, buffer.getvalue())
         except OSError:
             pass  # a read-only data dir: recompute next time
-    return References(inside, outside)
+    return refs
