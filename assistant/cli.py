@@ -24,6 +24,7 @@ EXAMPLES = """\b
 examples:
   python -m assistant ask "开播前几天发预热视频？" --json
   python -m assistant ask "那发几条？" --history chat.json     # chat.json: [{"role": "user", "content": "..."}, ...]
+  python -m assistant eval eval/answers_heldout.yaml --json   # batch answer check (history, out_of_scope)
   python -m assistant plan --input plan.yaml --format md
   python -m assistant plan --input plan.yaml --format json --ics warmup.ics
   python -m assistant review --data show.csv --products products.csv --plan plan.json --format md
@@ -84,6 +85,42 @@ def ask(question: str, as_json: bool, history: str | None) -> int:
     if answer.sources:
         lines += ["", "来源："] + [f"[{s.n}] {s.title}（{s.card_id}）" for s in answer.sources]
     _out("\n".join(lines))
+    return 0
+
+
+def _open_index_quietly(settings):
+    from index.api import ensure_index
+    from playbook.errors import PlaybookError
+
+    from assistant.errors import AssistantError
+
+    try:
+        with contextlib.redirect_stdout(sys.stderr), progress_bar() as callback:  # only the answer on stdout
+            return ensure_index(settings, progress=callback)
+    except PlaybookError as exc:  # broken cards: for the one asking, the index is unavailable (exit 1)
+        raise AssistantError(str(exc)) from None
+
+
+@cli.command(name="eval", help="Answer every question of a file and report (the batch answer check).",
+             epilog="""\b
+FILE: questions: [{q, topics, history?}] and optionally out_of_scope: [q | {q}].
+example: python -m assistant eval eval/answers_heldout.yaml --json""")
+@click.argument("file", metavar="FILE")
+@click.option("--json", "as_json", is_flag=True, help='Print {"n", "answered", "declined", "latency_ms_p50", "results"}.')
+def eval_answers(file: str, as_json: bool) -> int:
+    from assistant.answer import answer_question
+    from assistant.answer.evaluate import load_eval_file, run_eval, summarise
+
+    settings = _settings()
+    items = load_eval_file(file)
+    searcher = _open_index_quietly(settings)
+    with progress_bar("question") as callback:
+        report = run_eval(items, lambda q, h: answer_question(q, h, settings=settings, searcher=searcher), callback)
+    if as_json:
+        _out(json.dumps(report, ensure_ascii=False))
+        return 0
+    figures = summarise(report)
+    _out("\n".join(f"{k}: {v}" for k, v in figures.items()))
     return 0
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-CONTRACT_SOURCE_FIELDS = ("n", "card_id", "title", "topics", "excerpt")  # `assistant ask --json`
+CONTRACT_SOURCE_FIELDS = ("n", "card_id", "title", "topics", "excerpt", "section")  # `assistant ask --json` (+ section)
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class Answer:
     rewritten_question: str = ""  # the standalone question used for retrieval
     scope: dict = field(default_factory=dict, compare=False)  # retrieval evidence behind in_scope
     removed_citations: tuple[int, ...] = ()  # [n] the model wrote that were not retrieved sources
+    suggestions: tuple[str, ...] = ()  # questions to offer next (from the cited cards' `questions:`)
 
     def turns(self, question: str) -> list["Turn"]:
         """This exchange as two history turns (pass them back as ``history`` for a follow-up)."""
@@ -78,6 +79,8 @@ class Answer:
             "in_scope": self.in_scope,
             "sources": [s.to_json(contract=True) for s in self.sources],
             "notice": self.notice,
+            "suggestions": list(self.suggestions),
+            "scope": dict(self.scope),
         }
 
 

@@ -1,60 +1,135 @@
-"""Measure the out-of-scope decision (assistant/scope.py) on question sets with the real index.
+"""Fit and check the scope model (assistant/answer/scope.py) with the real index.
 
-    python scripts/calibrate_scope.py [--heldout eval/heldout_questions.yaml]
+    python scripts/calibrate_scope.py [--check FILE ...] [-v]
 
-Prints, per set, the range of the evidence and how many questions are judged in scope:
-development questions (all in scope), the out-of-scope ``calibration`` and ``test`` sets of
-tests/assistant/data/out_of_scope.yaml and, for reporting only, an optional held-out in-scope set.
-The thresholds in assistant/scope.py are set from the development and calibration sets only.
+1. Fits the logistic model on ``eval/scope_calibration.yaml`` only (in-scope ``questions`` against
+   ``out_of_scope``; each question's calibration margin leaves the question itself out), with and
+   without the margin feature, and prints both as ``Model(...)`` lines to paste into scope.py, with
+   ``out_below`` = the highest out-of-scope calibration score + 0.05 and ``in_from`` = ``out_below`` + 2.
+   ``--write-reference`` also re-embeds the calibration questions into the shipped reference file.
+2. Reports, for the model currently in scope.py, how each set is graded: the calibration set, and every
+   ``--check`` file (default: the held-out and paraphrase sets and the out-of-scope sets), which are
+   measured, never fitted. ``-v`` prints every declined in-scope and every answered out-of-scope question.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
+import numpy as np
 import yaml
 
-from assistant.answer.retrieve import retrieve
+from assistant.answer import scope as scope_model
+from assistant.answer.history import normalise_history
+from assistant.answer.reference import (
+    REFERENCE_FILE,
+    embed_references,
+    load_reference_questions,
+    references_for,
+    save_shipped,
+)
+from assistant.answer.retrieve import EMBED_QUERY_CHARS, retrieve
 from index.api import ensure_index
 from settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+CHECKS = [
+    ROOT / "eval" / "heldout_questions.yaml",
+    ROOT / "tests" / "index" / "data" / "paraphrase_questions.yaml",
+    ROOT / "eval" / "answers_heldout.yaml",
+    ROOT / "eval" / "out_of_scope.yaml",
+    ROOT / "eval" / "dev_questions.yaml",
+]
+FEATURES = ("margin", "vector", "domain", "background", "foreign", "terms")
 
-DEV = ROOT / "eval" / "dev_questions.yaml"
-OOD = ROOT / "tests" / "assistant" / "data" / "out_of_scope.yaml"
+
+def _items(path: Path) -> list[tuple[str, bool | None, list]]:
+    """(question, expected in scope, history) of a question file; out_of_scope.yaml's `questions` are out."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    all_out = path.name.startswith("out_of_scope")
+    rows = [(i["q"], not all_out, i.get("history") or []) for i in data.get("questions") or ()]
+    rows += [(i["q"] if isinstance(i, dict) else i, False, []) for i in data.get("out_of_scope") or ()]
+    return rows
 
 
-def _questions(path: Path, key: str = "questions") -> list[str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [q["q"] if isinstance(q, dict) else q for q in data[key]]
+def _fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 20000) -> tuple[np.ndarray, float]:
+    """Logistic regression on standardised features; weights returned on the original scale."""
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    z = (x - mu) / sd
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        w -= 0.5 * (z.T @ (p - y) / len(y) + l2 * w)
+        b -= 0.5 * float((p - y).mean())
+    return w / sd, b - float((mu / sd) @ w)
+
+
+def _model_line(name: str, w: np.ndarray, b: float, scores_out: np.ndarray) -> tuple[scope_model.Model, str]:
+    out_below = round(float(scores_out.max()) + 0.05, 2)
+    model = scope_model.Model(round(b, 3), *[round(float(v), 3) for v in w], out_below=out_below,
+                              in_from=round(out_below + 2.0, 2))
+    return model, f"{name}: {model}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--heldout", help="an extra in-scope question file (reported, never used to set thresholds)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="print every question")
+    parser.add_argument("--check", nargs="*", type=Path, help="question files to grade (measured, never fitted)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--write-reference", action="store_true",
+                        help="embed the calibration questions afresh and write assistant/answer/data/scope-reference-<embedder>.npz")
     args = parser.parse_args()
-    searcher = ensure_index(load_settings())
-    sets = [("dev (in scope)", _questions(DEV), True), ("ood calibration", _questions(OOD, "calibration"), False),
-            ("ood test", _questions(OOD, "test"), False)]
-    if args.heldout:
-        sets.append(("held-out (in scope)", _questions(Path(args.heldout)), True))
-    print(f"embedder: {searcher.status().embedder}")
-    for name, questions, expected in sets:
-        rows = []
-        for q in questions:
-            r = retrieve(q, [], searcher)
-            rows.append((r.in_scope, r.evidence, q))
-        ok = sum(1 for s, _, _ in rows if s == expected)
-        vec = [e.vector for _, e, _ in rows]
-        with_terms = sum(1 for _, e, _ in rows if e.domain_terms)
-        print(f"{name:22s} n={len(rows):3d} correct={ok:3d} ({ok / len(rows):.0%})  vector {min(vec):.3f}..{max(vec):.3f}  "
-              f"with domain terms {with_terms}")
-        for s, e, q in rows:
-            if args.verbose or s != expected:
-                print(f"    {'IN ' if s else 'OUT'} v={e.vector:.3f} k={e.keyword:5.2f} terms={list(e.domain_terms)} {q}")
+    settings = load_settings()
+    searcher = ensure_index(settings)
+    embedder = searcher.status().embedder
+    print(f"embedder: {embedder}; calibration: {REFERENCE_FILE.relative_to(ROOT)}")
+
+    inside, outside = load_reference_questions()
+    if args.write_reference:
+        fresh = embed_references(searcher, (inside, outside))
+        print(f"wrote {save_shipped(embedder, fresh, (inside, outside)).relative_to(ROOT)}")
+    refs = references_for(searcher, embedder)
+    rows = []
+    for q, expected in [(q, 1) for q in inside] + [(q, 0) for q in outside]:
+        ev = retrieve(q, [], searcher).evidence
+        loo = refs.margin(searcher.embed_query(q[:EMBED_QUERY_CHARS]), ev.vector, exclude=q, questions=(inside, outside))
+        rows.append((q, expected, dataclasses.replace(ev, margin=loo)))
+    y = np.array([r[1] for r in rows], dtype=float)
+    for name, feats in (("with margin", FEATURES), ("without margin", FEATURES[1:])):
+        x = np.array([[r[2].features()[f] for f in feats] for r in rows])
+        w, b = _fit(x, y)
+        if len(feats) < len(FEATURES):
+            w = np.concatenate([[0.0], w])
+        scores = np.array([scope_model.score_with(scope_model.Model(b, *w, 0, 0), r[2].features()) for r in rows])
+        _, line = _model_line(name, w, b, scores[y == 0])
+        print(line)
+
+    def report(label: str, graded: list[tuple[str, bool, str, float]]) -> None:
+        inn = [g for g in graded if g[1]]
+        out = [g for g in graded if not g[1]]
+        parts = [f"{label:32s}"]
+        if inn:
+            declined = sum(g[2] == "out" for g in inn)
+            grey = sum(g[2] == "grey" for g in inn)
+            parts.append(f"in-scope {len(inn):3d}: declined {declined} ({declined / len(inn):.1%}), grey {grey}")
+        if out:
+            answered = sum(g[2] != "out" for g in out)
+            parts.append(f"out-of-scope {len(out):3d}: declined {len(out) - answered} ({1 - answered / len(out):.1%})")
+        print("  ".join(parts))
+        for q, expected, grade, score in graded:
+            if args.verbose and ((expected and grade == "out") or (not expected and grade != "out")):
+                print(f"      {grade:4s} {score:+.2f}  {q}")
+
+    print("current model (scope.py):")
+    report("calibration (fitted on)", [(q, bool(e), ev.grade, ev.score) for q, e, ev in rows])
+    for path in args.check if args.check is not None else CHECKS:
+        graded = []
+        for q, expected, history in _items(path):
+            r = retrieve(q, normalise_history(history), searcher)
+            graded.append((q, expected, r.evidence.grade, r.evidence.score))
+        report(str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path), graded)
     return 0
 
 

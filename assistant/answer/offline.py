@@ -2,196 +2,250 @@
 
 Shape (short enough for a phone):
 
-    结论：<the best card's one-line summary> [1]
-    怎么做：
-    1. <a numbered step of a card, verbatim> [1]
-    ...
-    看哪些数：
-    - <a bullet of a card's 看哪些数, verbatim> [2]
+    [手册里没有专门讲…；最接近的是「…」：]            <- partial coverage or a grey-zone question
+    <the card's conclusion, one or two sentences> [1]
 
-Steps and numbers are chosen by how much of the question's (IDF-weighted) wording they share, with
-a bonus for better-ranked cards. Sources are numbered in order of first citation.
+    **<the heading of the section that answers the question>**
+    1. <a point of that section, verbatim>
+    2. <another one> [1]
+
+    **<a second section: another card, or the other part of a two-part question>**
+    - <a point> [2]
+
+    [你是不是想问：- … - …]                            <- grey zone: the closest questions of the cards
+
+Sections are chosen by :mod:`sections` (the question's words, the kind of answer it asks for, the
+index's best passage, the card's rank); a citation closes each paragraph, so one source is cited once
+per paragraph. Sources are numbered in order of first citation and name the sections quoted.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from playbook.models import Card
-from playbook.taxonomy import FORCE_NAMES, load_topics
 
-from assistant.answer.retrieve import Retrieval
-from assistant.text import Point, TermWeights, card_points, card_weights, terms
+from assistant.answer import suggest
+from assistant.answer.retrieve import OVERVIEW_SECTION, Retrieval
+from assistant.answer.sections import ScoredSection, Section, rank_points, rank_sections
+from assistant.text import card_weights
 from assistant.types import Source
 
 MAX_CARDS = 3
-MAX_STEPS = 3
-PRIMARY_STEPS = 2
-MAX_METRICS = 2
-MAX_OTHER = 3
-RANK_BONUS = (0.30, 0.12, 0.05)
+MAX_POINTS = 3
+MAX_SCRIPT_POINTS = 3
+SECOND_BLOCK_SHARE = 0.4        # a second card's section when it scores at least this share of the first
+POINT_CHARS = 150               # a longer point is cut at a sentence end within this many characters
+SUMMARY_CHARS = 110
 EXCERPT_CHARS = 600
+SWITCH_SHARE = 1.3              # the third card's section replaces the second's only when this much better
+PARTIAL_COVERAGE = 0.4          # the best card uses less than this share of the question's words
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
 
 
-@dataclass
-class _Scored:
-    point: Point
-    score: float
-    rank: int
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    sources: tuple[Source, ...]
+    suggestions: tuple[str, ...] = ()
+    note: str = ""              # the partial-coverage or grey-zone line (also given to the LLM path)
 
 
-def _rank_points(points: Sequence[tuple[Point, int]], own: set[str], context: set[str], weights: TermWeights,
-                 bonus: Mapping[str, float]) -> list[_Scored]:
-    """Points by relevance: the question's own terms count double, terms carried from the
-    conversation once; plus the card's rank bonus."""
-    context = context - own
-    total = (2 * weights.total(own) + weights.total(context)) or 1.0
-    scored = []
-    for point, rank in points:
-        found = terms(point.text)
-        rel = (2 * weights.overlap(own, found) + weights.overlap(context, found)) / total
-        scored.append(_Scored(point, rel + bonus.get(point.card_id, 0.0), rank))
-    return sorted(scored, key=lambda s: -s.score)
+def shorten(text: str, limit: int) -> str:
+    """The text, or its first sentences within ``limit`` characters (a verbatim prefix)."""
+    if len(text) <= limit:
+        return text
+    out = ""
+    for sentence in _SENTENCE_END.split(text):
+        if not sentence:
+            continue
+        if out and len(out) + len(sentence) > limit:
+            break
+        out += sentence
+        if len(out) >= limit:
+            break
+    return out.strip().rstrip("；;，,")
 
 
-def _pick(scored: list[_Scored], kind: str, limit: int, exclude: set[str]) -> list[_Scored]:
-    chosen = [s for s in scored if s.point.kind == kind and s.point.text not in exclude][:limit]
-    return chosen
+class _Citations:
+    def __init__(self, cards: Mapping[str, Card]):
+        self.cards = cards
+        self.numbers: dict[str, int] = {}
+        self.quoted: dict[str, list[str]] = {}
+        self.sections: dict[str, list[str]] = {}
+
+    def cite(self, card: Card, texts: Sequence[str], section: str) -> str:
+        if card.id not in self.numbers:
+            self.numbers[card.id] = len(self.numbers) + 1
+        quoted = self.quoted.setdefault(card.id, [])
+        quoted.extend(t for t in texts if t not in quoted)
+        names = self.sections.setdefault(card.id, [])
+        if section not in names:
+            names.append(section)
+        return f"[{self.numbers[card.id]}]"
+
+    def sources(self) -> tuple[Source, ...]:
+        out = []
+        for card_id, n in sorted(self.numbers.items(), key=lambda kv: kv[1]):
+            card = self.cards[card_id]
+            excerpt = "\n".join(self.quoted[card_id])
+            if len(excerpt) > EXCERPT_CHARS:
+                excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
+            out.append(Source(n=n, card_id=card.id, title=card.title, topics=tuple(card.topics), excerpt=excerpt,
+                              stage=card.stage, section="、".join(self.sections[card_id])))
+        return tuple(out)
 
 
-def _card_bonus(retrieval: Retrieval, ranked: Sequence[Card]) -> dict[str, float]:
-    bonus: dict[str, float] = {}
-    for rank, card in enumerate(ranked):
-        bonus[card.id] = RANK_BONUS[rank] if rank < len(RANK_BONUS) else 0.0
-    if retrieval.plan.followup:
-        for source in retrieval.plan.previous_sources:
-            if source.card_id in bonus:
-                bonus[source.card_id] += 0.05
-    return bonus
+def ranked_cards(retrieval: Retrieval, limit: int = MAX_CARDS) -> list[Card]:
+    out: list[Card] = []
+    for result in retrieval.results[:limit]:
+        card = retrieval.cards.get(result.card_id)
+        if card is not None and card not in out:
+            out.append(card)
+    return out
 
 
-def compose(retrieval: Retrieval) -> tuple[str, tuple[Source, ...]]:
-    """The offline answer text and its sources (numbered in order of first citation)."""
+def _best_sections(retrieval: Retrieval) -> dict[str, str]:
+    return {r.card_id: r.chunk.section for r in retrieval.results if r.chunk.section != OVERVIEW_SECTION}
+
+
+def _block(scored: ScoredSection, question: str, card: Card, cites: _Citations, weights) -> list[str]:
+    section: Section = scored.section
+    limit = MAX_SCRIPT_POINTS if section.quotes else MAX_POINTS
+    points = rank_points(question, section, weights, limit)
+    texts = [shorten(p.text, POINT_CHARS) for p in points]
+    lines = [f"**{section.heading}**"]
+    numbered = all(p.number is not None for p in points)
+    for i, text in enumerate(texts, start=1):
+        lines.append(f"{i}. {text}" if numbered else f"- {text}")
+    lines[-1] += f" {cites.cite(card, texts, section.heading)}"
+    return lines
+
+
+def matching_text(retrieval: Retrieval) -> str:
+    """What passages are matched on: the question's content words (question and function words such as
+    是啥意思 or 怎么办 would only dilute the match), or the question itself when it has none."""
+    return " ".join(retrieval.own_words) or retrieval.plan.own
+
+
+def _pick_blocks(retrieval: Retrieval, parts: Sequence[Retrieval], weights) -> list[ScoredSection]:
+    """One section per part of a two-part question; else the best section and, when it adds enough, a second."""
+    plan = retrieval.plan
+    if parts:
+        chosen: list[ScoredSection] = []
+        for part in parts:
+            ranked = rank_sections(matching_text(part), "", ranked_cards(part), weights, _best_sections(part),
+                                   intents_of=part.plan.own)
+            used_cards = {c.section.card_id for c in chosen}
+            pick = next((s for s in ranked if s.section.card_id not in used_cards), None) or (ranked[0] if ranked else None)
+            if pick is not None and pick.section not in [c.section for c in chosen]:
+                chosen.append(pick)
+        return chosen
+    ranked = rank_sections(matching_text(retrieval), plan.query if plan.followup else "", ranked_cards(retrieval),
+                           weights, _best_sections(retrieval), intents_of=plan.own)
+    if not ranked:
+        return []
+    first = ranked[0]
+    # Two cards are quoted: the best-ranked card always (its best section), and the best section of the
+    # next card, so that a question the first card answers only in part still gets the other angle.
+    best_of: dict[int, ScoredSection] = {}
+    for s in ranked:  # each card's best section whose heading differs from the first block's
+        if s.section.heading != first.section.heading or s.section.card_id == first.section.card_id:
+            best_of.setdefault(s.rank, s)
+    others = [best_of[r] for r in sorted(best_of) if best_of[r].section.card_id != first.section.card_id]
+    if first.rank != 0 and 0 in best_of:
+        second = best_of[0]
+    else:
+        second = None
+        if others:
+            second = others[0]
+            if len(others) > 1 and others[1].score > SWITCH_SHARE * others[0].score:
+                second = others[1]
+    if second is not None and (second.lexical <= 0 < first.lexical
+                               or (second.rank > 1 and second.score < SECOND_BLOCK_SHARE * first.score)):
+        second = None  # a section sharing no word with the question adds nothing; a third card must match well
+    return [first] + ([second] if second is not None else [])
+
+
+def coverage_note(retrieval: Retrieval, card: Card, weights) -> str:
+    """The one line that says the handbook does not cover exactly this (or "" when it does).
+
+    Grey-zone questions say how close the closest card is; a question the best card barely speaks
+    to (less than ``PARTIAL_COVERAGE`` of its words) says that the handbook has no card on it."""
+    topic = _topic(retrieval.plan.own)
+    if word_coverage(retrieval.own_words, card) < PARTIAL_COVERAGE:
+        return f"手册里没有专门讲{topic}的卡片；最接近的是「{card.title}」："
+    if retrieval.evidence.grade == "grey":
+        return f"手册里没有和{topic}完全对应的卡片，下面是最接近的「{card.title}」（相关度一般）："
+    return ""
+
+
+def word_coverage(words: Sequence[str], card: Card) -> float:
+    """Share of the question's content words the card uses anywhere (1.0 for fewer than two words)."""
+    if len(words) < 2:
+        return 1.0
+    text = "\n".join([card.title, card.summary, card.body, " ".join(card.keywords), " ".join(card.questions)]).lower()
+    return sum(1 for w in words if w in text) / len(words)
+
+
+def _topic(question: str) -> str:
+    core = re.sub(r"[？?！!。，,\s]+", "", question)
+    core = re.sub(r"(怎么办|怎么做|怎么样|咋办|咋整|是什么|是啥|有没有|吗|呢|啊|呀)$", "", core)
+    return f"“{core}”" if 2 <= len(core) <= 14 else "这个问题"
+
+
+def compose(retrieval: Retrieval, parts: Sequence[Retrieval] = ()) -> Composed:
+    """The offline answer, its sources (numbered in order of first citation) and suggested questions."""
     cards = retrieval.cards
     weights = card_weights(cards)
     plan = retrieval.plan
-    ranked_cards: list[Card] = []
-    for result in retrieval.results[:MAX_CARDS]:
-        card = cards.get(result.card_id)
-        if card is not None and card not in ranked_cards:
-            ranked_cards.append(card)
+    cites = _Citations(cards)
+    lines: list[str] = []
+
     anchor_card = None
     if plan.anchor and plan.anchor_source is not None:
         anchor_card = cards.get(plan.anchor_source.card_id)
         if anchor_card is not None and plan.anchor not in anchor_card.body:
             anchor_card = None
-    if anchor_card is not None and len(ranked_cards) > 1 and ranked_cards[0].id == anchor_card.id:
-        # "第二步具体怎么做": the step's own card was already quoted; lead with the next card for detail.
-        ranked_cards = ranked_cards[1:] + ranked_cards[:1]
-    if not ranked_cards:
-        return "", ()
-
-    numbers: dict[str, int] = {}
-    quoted: dict[str, list[str]] = {}
-
-    def cite(card: Card, text: str) -> str:
-        if card.id not in numbers:
-            numbers[card.id] = len(numbers) + 1
-        quoted.setdefault(card.id, [])
-        if text not in quoted[card.id]:
-            quoted[card.id].append(text)
-        return f"[{numbers[card.id]}]"
-
-    by_id = {c.id: c for c in ranked_cards}
-    bonus = _card_bonus(retrieval, ranked_cards)
-    candidates = [(p, rank) for rank, card in enumerate(ranked_cards) for p in card_points(card)]
-    scored = _rank_points(candidates, terms(plan.question), terms(plan.query), weights, bonus)
-    lines: list[str] = []
-    exclude: set[str] = set()
-
-    primary = ranked_cards[0]
     if anchor_card is not None:
-        exclude.add(plan.anchor)
-        lines.append(f"你问的是上一条回答里的这一步：{plan.anchor} {cite(anchor_card, plan.anchor)}")
-    summary = primary.summary or next((s.point.text for s in scored if s.point.card_id == primary.id), "")
-    if summary:
-        lines.append(f"结论：{summary} {cite(primary, summary)}")
+        lines.append(f"你问的是上一条回答里的这一步：{plan.anchor} {cites.cite(anchor_card, [plan.anchor], '上一条回答')}")
 
-    # Two steps from the best card keep the answer coherent; the third slot goes to the most
-    # relevant remaining step of any retrieved card (often a second card adds the missing angle).
-    own_steps = _pick([s for s in scored if s.point.card_id == primary.id], "step", PRIMARY_STEPS, exclude)
-    rest = [s for s in scored if s not in own_steps]
-    steps = own_steps + _pick(rest, "step", MAX_STEPS - len(own_steps), exclude)
-    if steps:
-        steps.sort(key=lambda s: (s.rank, s.point.number or 0))
+    blocks = _pick_blocks(retrieval, parts, weights)
+    if anchor_card is not None and len(blocks) > 1 and blocks[0].section.card_id == anchor_card.id:
+        blocks = blocks[1:] + blocks[:1]  # the step's own card was quoted already: lead with more detail
+    if not blocks:
+        return Composed("", ())
+    lead = cards[blocks[0].section.card_id]
+    note = coverage_note(retrieval, lead, weights) if not parts else ""
+    if note:
+        lines[:0] = [note, ""]
+    summary = shorten(lead.summary, SUMMARY_CHARS) if lead.summary else ""
+    if summary and not parts:
+        lines.append(f"{summary} {cites.cite(lead, [summary], OVERVIEW_SECTION)}")
+    for scored in blocks:
         lines.append("")
-        lines.append("怎么做：")
-        for i, s in enumerate(steps, start=1):
-            card = by_id[s.point.card_id]
-            lines.append(f"{i}. {s.point.text} {cite(card, s.point.text)}")
-    else:
-        others = _pick(scored, "other", MAX_OTHER, exclude | {summary})
-        if others:
-            others.sort(key=lambda s: (s.rank,))
-            lines.append("")
-            lines.append("要点：")
-            for s in others:
-                lines.append(f"- {s.point.text} {cite(by_id[s.point.card_id], s.point.text)}")
+        lines += _block(scored, matching_text(retrieval) if not parts else "", cards[scored.section.card_id], cites, weights)
 
-    metrics = [s for s in scored if s.point.kind == "metric" and (s.point.card_id in numbers or s.rank == 0)][:MAX_METRICS]
-    if metrics:
-        metrics.sort(key=lambda s: s.rank)
-        lines.append("")
-        lines.append("看哪些数：")
-        for s in metrics:
-            lines.append(f"- {s.point.text} {cite(by_id[s.point.card_id], s.point.text)}")
-
-    text = "\n".join(lines).strip()
-    sources = []
-    all_cards = {c.id: c for c in ranked_cards}
-    if anchor_card is not None:
-        all_cards[anchor_card.id] = anchor_card
-    section_of = {r.card_id: r.chunk.section for r in retrieval.results}
-    for card_id, n in sorted(numbers.items(), key=lambda kv: kv[1]):
-        card = all_cards[card_id]
-        excerpt = "\n".join(quoted[card_id])
-        if len(excerpt) > EXCERPT_CHARS:
-            excerpt = excerpt[: EXCERPT_CHARS - 1] + "…"
-        sources.append(
-            Source(n=n, card_id=card.id, title=card.title, topics=tuple(card.topics), excerpt=excerpt,
-                   stage=card.stage, section=section_of.get(card_id, ""))
-        )
-    return text, tuple(sources)
+    cited = [cards[cid] for cid in cites.numbers]
+    choices: tuple[str, ...] = ()
+    if retrieval.evidence.grade == "grey":
+        words = matching_text(retrieval)
+        choices = suggest.did_you_mean(words, ranked_cards(retrieval), weights)
+        if len(choices) < 2:  # too few close questions: the cited cards' next ones fill up to three
+            extra = suggest.follow_ups(words, cited, weights, asked=choices)
+            choices = (choices + tuple(q for q in extra if q not in choices))[:suggest.MAX_SUGGESTIONS]
+        if choices:
+            lines += ["", "你是不是想问："] + [f"- {q}" for q in choices]
+    suggestions = choices or suggest.follow_ups(plan.own, cited, weights)
+    return Composed("\n".join(lines).strip(), cites.sources(), suggestions, note)
 
 
-def decline(cards: Mapping[str, Card]) -> str:
-    """A polite out-of-scope reply that says what the handbook covers (derived from the cards)."""
-    topics = load_topics()
-    by_force: dict[str, list[str]] = {}
-    for card in sorted(cards.values(), key=lambda c: c.id):
-        for tid in card.topics:
-            topic = topics.get(tid)
-            if topic is None:
-                continue
-            names = by_force.setdefault(topic.force, [])
-            if topic.name not in names:
-                names.append(topic.name)
-    parts = []
-    for force, label in FORCE_NAMES.items():
-        names = by_force.get(force)
-        if names:
-            parts.append(f"{label}（{'、'.join(names[:4])}）")
-    covered = "；".join(parts) if parts else "快手直播带货的运营方法"
-    examples = []
-    for card in sorted(cards.values(), key=lambda c: c.id):
-        if card.questions and len(examples) < 3 and card.stage in ("pre", "live", "post"):
-            if all(card.topics[0] not in e[1] for e in examples):
-                examples.append((card.questions[0], card.topics))
-    lines = [
-        "抱歉，这个问题不在操盘手册的范围里，我只根据手册回答快手直播带货的运营问题，不编造手册以外的内容。",
-        f"手册涵盖：{covered}。",
-    ]
+def decline(cards: Mapping[str, Card]) -> Composed:
+    """The short refusal: two lines and example questions (also offered as suggestions)."""
+    examples = suggest.examples(cards)
+    lines = ["这个问题不在操盘手册的范围里。", "我只根据手册回答快手直播带货的运营问题，比如预热、排品、投流、场控、复盘。"]
     if examples:
-        lines.append("可以这样问：" + "；".join(f"“{q}”" for q, _ in examples))
-    return "\n".join(lines)
+        lines.append("可以这样问：" + "；".join(f"“{q}”" for q in examples))
+    return Composed("\n".join(lines), (), examples)

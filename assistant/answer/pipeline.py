@@ -18,13 +18,13 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from settings import Settings
 
-from assistant.answer import offline, prompts
+from assistant.answer import offline, prompts, suggest
 from assistant.answer.citations import CitationFilter, tidy
 from assistant.answer.history import normalise_history
 from assistant.answer.llm import LLMError, build_chat_model, complete, stream_text
-from assistant.answer.retrieve import OVERVIEW_SECTION, Retrieval, SearcherLike, refers_back, retrieve
+from assistant.answer.retrieve import OVERVIEW_SECTION, Retrieval, SearcherLike, refers_back, retrieve, retrieve_parts
 from assistant.errors import AssistantError
-from assistant.text import clean_question, clean_text
+from assistant.text import card_weights, clean_question, clean_text
 from assistant.types import Answer, Source, Turn
 
 log = logging.getLogger(__name__)
@@ -35,21 +35,48 @@ MAX_REWRITE_CHARS = 120
 EXCERPT_CHARS = 600
 
 
-def _offline_answer(retrieval: Retrieval, notice: str = "") -> Answer:
-    text, sources = offline.compose(retrieval) if retrieval.in_scope else ("", ())
-    if not text:
-        return Answer(offline.decline(retrieval.cards), "offline", False, (), notice=notice,
-                      rewritten_question=retrieval.query, scope=retrieval.evidence.to_json())
-    return Answer(text, "offline", True, sources, notice=notice, rewritten_question=retrieval.query,
-                  scope=retrieval.evidence.to_json())
+def _two_parts(q: str, retrieval: Retrieval, searcher: SearcherLike) -> tuple[Retrieval, ...]:
+    """The separate retrievals of a two-part question, when both parts are answerable and differ."""
+    if retrieval.plan.followup:
+        return ()
+    parts = retrieve_parts(q, searcher)
+    if len(parts) != 2 or not all(p.in_scope and p.results for p in parts):
+        return ()
+    if parts[0].results[0].card_id == parts[1].results[0].card_id:
+        return ()
+    return parts
 
 
-def _llm_sources(retrieval: Retrieval) -> tuple[list[Source], list[str]]:
+def _scope(retrieval: Retrieval, parts: Sequence[Retrieval]) -> dict:
+    data = retrieval.evidence.to_json()
+    if parts:
+        data["parts"] = [p.plan.question for p in parts]
+    return data
+
+
+def _offline_answer(retrieval: Retrieval, notice: str = "", parts: Sequence[Retrieval] = ()) -> Answer:
+    composed = offline.compose(retrieval, parts) if retrieval.in_scope else None
+    if composed is None or not composed.text:
+        refusal = offline.decline(retrieval.cards)
+        scope = _scope(retrieval, parts)
+        scope["grade"] = "out"
+        return Answer(refusal.text, "offline", False, (), notice=notice, rewritten_question=retrieval.query,
+                      scope=scope, suggestions=refusal.suggestions)
+    return Answer(composed.text, "offline", True, composed.sources, notice=notice, rewritten_question=retrieval.query,
+                  scope=_scope(retrieval, parts), suggestions=composed.suggestions)
+
+
+def _llm_sources(retrieval: Retrieval, parts: Sequence[Retrieval] = ()) -> tuple[list[Source], list[str]]:
     sources, blocks = [], []
-    for result in retrieval.results[:LLM_CARDS]:
+    results = list(retrieval.results[:LLM_CARDS])
+    if parts:  # the best cards of each part first
+        results = [p.results[0] for p in parts] + [r for r in results if r.card_id not in {p.results[0].card_id for p in parts}]
+    seen: set[str] = set()
+    for result in results:
         card = retrieval.cards.get(result.card_id)
-        if card is None:
+        if card is None or card.id in seen or len(sources) >= LLM_CARDS:
             continue
+        seen.add(card.id)
         n = len(sources) + 1
         passage = result.chunk.text if result.chunk.section not in ("", OVERVIEW_SECTION) else (card.summary or result.chunk.text)
         sources.append(Source(n=n, card_id=card.id, title=card.title, topics=tuple(card.topics),
@@ -108,15 +135,20 @@ def _stream(q: str, turns: list[Turn], settings: Settings, searcher: SearcherLik
     if model is not None and turns and refers_back(q):
         rewritten = _rewrite(model, q, turns, budget * REWRITE_SHARE)
     retrieval = retrieve(q, turns, searcher, query=rewritten or None)
+    parts = _two_parts(q, retrieval, searcher) if retrieval.in_scope else ()
 
     if model is None or not retrieval.in_scope:
-        answer = _offline_answer(retrieval, notice)
+        answer = _offline_answer(retrieval, notice, parts)
         yield answer.answer
         yield answer
         return
 
-    sources, blocks = _llm_sources(retrieval)
-    messages = prompts.answer_messages(q, retrieval.query, blocks)
+    sources, blocks = _llm_sources(retrieval, parts)
+    weights = card_weights(retrieval.cards)
+    lead = retrieval.cards.get(sources[0].card_id) if sources else None
+    note = offline.coverage_note(retrieval, lead, weights) if lead is not None and not parts else ""
+    messages = prompts.answer_messages(q, retrieval.query, blocks, note=note,
+                                       parts=[p.plan.question for p in parts])
     filt = CitationFilter(range(1, len(sources) + 1))
     shown: list[str] = []
     failure = ""
@@ -125,6 +157,9 @@ def _stream(q: str, turns: list[Turn], settings: Settings, searcher: SearcherLik
         for delta in stream_text(model, messages, budget, deadline=max(deadline, time.monotonic() + budget * 0.5)):
             safe = filt.feed(delta)
             if safe:
+                if not shown and note:  # the same honest first line as the offline answer
+                    shown.append(note + "\n")
+                    yield note + "\n"
                 shown.append(safe)
                 yield safe
         tail = filt.flush()
@@ -135,18 +170,24 @@ def _stream(q: str, turns: list[Turn], settings: Settings, searcher: SearcherLik
         failure = f"{exc}，已改用离线回答"
     text = tidy("".join(shown))
     if not failure:
-        if not text:
+        if not text or text == note.strip():
             failure = "大模型没有返回内容，已改用离线回答"
         elif not filt.used:
             failure = "大模型的回答没有引用手册来源，已改用离线回答"
     if failure:
-        fallback = _offline_answer(retrieval, failure)
+        fallback = _offline_answer(retrieval, failure, parts)
         if shown:
             yield f"\n\n---\n（{failure}）\n\n"
         yield fallback.answer
         yield fallback
         return
     used = set(filt.used)  # never empty here: an uncited reply fell back above
+    cited_sources = tuple(s for s in sources if s.n in used)
+    cited_cards = [retrieval.cards[s.card_id] for s in cited_sources if s.card_id in retrieval.cards]
+    if retrieval.evidence.grade == "grey":
+        suggestions = suggest.did_you_mean(retrieval.plan.own, cited_cards or [lead], weights)
+    else:
+        suggestions = suggest.follow_ups(retrieval.plan.own, cited_cards, weights)
     notes = []
     if filt.removed:
         notes.append("已删除回答里不存在的引用 " + "".join(f"[{n}]" for n in filt.removed))
@@ -154,11 +195,12 @@ def _stream(q: str, turns: list[Turn], settings: Settings, searcher: SearcherLik
         answer=text,
         mode="llm",
         in_scope=True,
-        sources=tuple(s for s in sources if s.n in used),
+        sources=cited_sources,
         notice="；".join(notes),
         rewritten_question=retrieval.query,
-        scope=retrieval.evidence.to_json(),
+        scope=_scope(retrieval, parts),
         removed_citations=tuple(filt.removed),
+        suggestions=suggestions,
     )
 
 

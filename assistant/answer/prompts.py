@@ -43,14 +43,25 @@ def context_block(n: int, card_id: str, title: str, summary: str, body: str) -> 
     return "\n".join(lines)
 
 
-def answer_messages(question: str, standalone: str, blocks: Sequence[str]) -> list[BaseMessage]:
+def answer_messages(question: str, standalone: str, blocks: Sequence[str], *, note: str = "",
+                    parts: Sequence[str] = ()) -> list[BaseMessage]:
+    """The answer prompt. ``note``: the line already shown before the reply (the handbook covers the
+    question only partly: answer from the closest material, do not present it as the exact answer);
+    ``parts``: the two asks of a two-part question (answer both)."""
     question = strip_delimiters(question)
     standalone = strip_delimiters(standalone)
-    parts = ["手册资料（只能根据这些回答，引用时用 [编号]）：", *blocks, "⟦问题⟧", question]
+    lines = ["手册资料（只能根据这些回答，引用时用 [编号]）：", *blocks, "⟦问题⟧", question]
     if standalone and standalone != question:
-        parts.append(f"（结合上文，这个问题的意思是：{standalone}）")
-    parts += ["⟦/问题⟧", f"可用的来源编号：{', '.join(f'[{i}]' for i in range(1, len(blocks) + 1))}。请按系统规则回答。"]
-    return [SystemMessage(ANSWER_SYSTEM), HumanMessage("\n".join(parts))]
+        lines.append(f"（结合上文，这个问题的意思是：{standalone}）")
+    lines.append("⟦/问题⟧")
+    if parts:
+        lines.append("这个问题有两问：" + "；".join(f"（{i}）{strip_delimiters(p)}" for i, p in enumerate(parts, 1))
+                     + "。两问都要回答，各自引用对应的资料。")
+    if note:
+        lines.append(f"回答前已经向用户显示了这一句：“{strip_delimiters(note)}”。不要重复这句，直接给出最接近的手册内容，"
+                     "不要把它说成这个问题的确切答案。")
+    lines.append(f"可用的来源编号：{', '.join(f'[{i}]' for i in range(1, len(blocks) + 1))}。请按系统规则回答。")
+    return [SystemMessage(ANSWER_SYSTEM), HumanMessage("\n".join(lines))]
 
 
 def rewrite_messages(question: str, history: Sequence[Turn]) -> list[BaseMessage]:

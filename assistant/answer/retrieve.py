@@ -22,8 +22,10 @@ from typing import Protocol
 from index.api import OVERVIEW_SECTION, SearchResult
 from playbook.models import Card
 
+from assistant.answer.lexicon import LexicalEvidence, lexicon_for
+from assistant.answer.reference import references_for
 from assistant.answer.scope import ScopeEvidence, in_scope
-from assistant.text import KeyedCache, card_document, card_versions
+from assistant.text import KeyedCache, card_document, card_versions, to_simplified
 from assistant.types import Source, Turn
 
 __all__ = ["OVERVIEW_SECTION", "LazySearcher", "QueryPlan", "Retrieval", "SearcherLike", "plan_query", "refers_back", "retrieve"]
@@ -77,6 +79,12 @@ class QueryPlan:
     anchor: str = ""              # a step of the previous answer the question refers to
     anchor_source: Source | None = None
     previous_sources: tuple[Source, ...] = ()
+    resolved: str = ""            # the question with 它/这个/那 replaced by the last turn's topic
+
+    @property
+    def own(self) -> str:
+        """The question's own words for matching passages: resolved when it pointed back."""
+        return self.resolved or self.question
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,7 @@ class Retrieval:
     evidence: ScopeEvidence
     in_scope: bool
     cards: Mapping[str, Card] = field(default_factory=dict)
+    own_words: tuple[str, ...] = ()   # content words of the question itself (resolved), for coverage
 
     @property
     def query(self) -> str:
@@ -147,6 +156,27 @@ def previous_step(answer: Turn, number: int) -> tuple[str, Source | None]:
     return "", None
 
 
+_PRONOUN = re.compile(r"它们|它|这个|那个|这种|那种|这些|那些|他们|她们")
+
+
+def topic_of(text: str, cards: Mapping[str, Card] | None) -> str:
+    """The topic of an earlier question: the handbook terms it uses (longest first), else its opening words."""
+    terms = list(domain_terms(text, cards)) if cards else []
+    if terms:
+        return "".join(terms[:2]) if len(terms) > 1 and len("".join(terms[:2])) <= 12 else terms[0]
+    core = re.sub(r"[？?！!。，,\s]+$", "", text)
+    core = re.sub(r"(怎么办|怎么做|怎么样|是什么|有什么用|是啥|咋办|咋整|吗|呢)$", "", core)
+    return core[:12]
+
+
+def resolve_pronouns(question: str, previous: str, cards: Mapping[str, Card] | None) -> str:
+    """"这个会不会违规啊" after "憋单是什么" -> "憋单会不会违规啊" (the first pronoun only)."""
+    topic = topic_of(previous, cards)
+    if not topic or not _PRONOUN.search(question):
+        return question
+    return _PRONOUN.sub(topic, question, count=1)
+
+
 def plan_query(question: str, history: Sequence[Turn] = (), searcher: SearcherLike | None = None,
                cards: Mapping[str, Card] | None = None) -> QueryPlan:
     """The search query for a question, carrying the conversation when the question refers back
@@ -166,7 +196,8 @@ def plan_query(question: str, history: Sequence[Turn] = (), searcher: SearcherLi
     if refers_back(question):
         marked = bool(_REFERS_BACK.search(question))
         if searcher is None or cards is None or speaks_handbook(question, searcher, cards, 0.5 if marked else 0.0):
-            return QueryPlan(question, f"{context} {question}", True, previous_sources=prev_sources)
+            resolved = resolve_pronouns(question, users[-1].content, cards)
+            return QueryPlan(question, f"{context} {resolved}", True, previous_sources=prev_sources, resolved=resolved)
     return QueryPlan(question, question, previous_sources=prev_sources)
 
 
@@ -191,14 +222,60 @@ def domain_terms(question: str, cards: Mapping[str, Card]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def gather_evidence(question: str, results: Sequence[SearchResult], cards: Mapping[str, Card], embedder: str) -> ScopeEvidence:
+_PART_SPLIT = re.compile(r"[？?]\s*|[，,；;。\s]+(?=另外|还有|顺便|以及|再问|再就是|同时|此外|然后|那)|(?<=[^，,])(?=另外|顺便问|顺便说|还有就是)")
+MIN_PART_CHARS = 4
+
+
+def split_parts(question: str) -> tuple[str, ...]:
+    """The asks of a two-part question ("预热视频发几条，另外开播前要不要投流"), or () for one ask."""
+    pieces = [p.strip(" ，,。；;") for p in _PART_SPLIT.split(question)]
+    pieces = [re.sub(r"^(另外|还有就是|还有|顺便问下|顺便问一下|顺便问|顺便|以及|再问下|再问|再就是|同时|此外|然后)[，,]?", "", p)
+              for p in pieces]
+    parts = [p for p in pieces if len(p) >= MIN_PART_CHARS]
+    return tuple(parts[:2]) if len(parts) >= 2 else ()
+
+
+def retrieve_parts(question: str, searcher: SearcherLike) -> tuple[Retrieval, ...]:
+    """Each ask of a two-part question retrieved on its own (``()`` when the question has one ask)."""
+    parts = split_parts(to_simplified(question))
+    return tuple(retrieve(part, [], searcher) for part in parts)
+
+
+EMBED_QUERY_CHARS = 300  # the searcher embeds at most this much of a query (its vector is cached)
+
+
+def query_margin(searcher: SearcherLike, query: str, best_passage: float, embedder: str) -> float | None:
+    """The calibration margin of a query (None without references or an embedder)."""
+    refs = references_for(searcher, embedder)
+    embed = getattr(searcher, "embed_query", None)
+    if refs is None or embed is None:
+        return None
+    try:
+        vector = embed(query[:EMBED_QUERY_CHARS])
+    except Exception:  # noqa: BLE001 - the margin is one piece of evidence among several
+        return None
+    return refs.margin(vector, best_passage)
+
+
+def gather_evidence(question: str, results: Sequence[SearchResult], cards: Mapping[str, Card], embedder: str,
+                    searcher: SearcherLike | None = None, query: str | None = None) -> ScopeEvidence:
+    """The scope evidence of ``question`` (its own words) searched as ``query`` (default: the question)."""
     vectors = [r.vector_similarity for r in results if r.vector_similarity is not None]
     keywords = [r.keyword_score for r in results if r.keyword_score is not None]
+    best = max(vectors, default=0.0)
+    lexical = LexicalEvidence()
+    margin = None
+    if searcher is not None:
+        lexical = lexicon_for(searcher, cards).evidence(query or question)
+        if results:
+            margin = query_margin(searcher, query or question, best, embedder)
     return ScopeEvidence(
-        vector=max(vectors, default=0.0),
+        vector=best,
         keyword=max(keywords, default=0.0),
-        domain_terms=domain_terms(question, cards),
+        domain_terms=domain_terms(query or question, cards),
         embedder=embedder,
+        lexical=lexical,
+        margin=margin,
     )
 
 
@@ -211,7 +288,7 @@ def _embedder(searcher: SearcherLike) -> str:
 
 def _search(searcher: SearcherLike, query: str, cards: Mapping[str, Card], embedder: str):
     results = tuple(searcher.search(query, k=SEARCH_K))
-    return results, gather_evidence(query, results, cards, embedder)
+    return results, gather_evidence(query, results, cards, embedder, searcher)
 
 
 def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, query: str | None = None) -> Retrieval:
@@ -220,6 +297,9 @@ def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, 
     ``query`` overrides the standalone query (e.g. a language model's rewrite).
     """
     cards = searcher.cards()
+    question = to_simplified(question)
+    history = [Turn(t.role, to_simplified(t.content), t.sources) for t in history]
+    query = to_simplified(query) if query else query
     plan = plan_query(question, history, searcher, cards)
     if query and query != plan.query:
         plan = QueryPlan(plan.question, query, followup=True, anchor=plan.anchor, anchor_source=plan.anchor_source,
@@ -235,5 +315,6 @@ def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, 
             combined = QueryPlan(question, f"{users[-1].content} {question}", True, previous_sources=plan.previous_sources)
             results2, evidence2 = _search(searcher, combined.query, cards, embedder)
             if in_scope(evidence2):
-                return Retrieval(combined, results2, evidence2, True, cards)
-    return Retrieval(plan, results, evidence, scope, cards)
+                plan, results, evidence, scope = combined, results2, evidence2, True
+    own = lexicon_for(searcher, cards).content_words(plan.own) if hasattr(searcher, "tokenize") else ()
+    return Retrieval(plan, results, evidence, scope, cards, own)

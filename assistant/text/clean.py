@@ -35,6 +35,13 @@ def clean_text(text: str, keep_newlines: bool = False) -> str:
     return text.strip()
 
 
+def to_simplified(text: str) -> str:
+    """Traditional characters as simplified ones (the cards are simplified): 預熱視頻 -> 预热视频."""
+    import zhconv
+
+    return zhconv.convert(text, "zh-cn")
+
+
 def clean_question(question: object, max_chars: int) -> str:
     """The question ready for retrieval; raises InvalidQuestionError with a clear Chinese message.
 

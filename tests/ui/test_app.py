@@ -67,13 +67,15 @@ def test_chat_answers_with_citations_and_sources(app_data):
     answer = at.chat_message[1]
     assert answer.name == "assistant"
     answer_text = answer.markdown[0].value
-    cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer_text)}
-    assert cited, answer_text
+    cited = {int(n) for n in re.findall(r"\[\\\[(\d+)\\\]\]\(#src-\d+-\1\)", answer_text)}
+    assert cited, answer_text  # every [n] is a link to its source's anchor
+    suggestions = [b for b in at.button if b.key and b.key.startswith("sug_")]
+    assert 2 <= len(suggestions) <= 3, [b.label for b in at.button]  # 猜你想问 under the answer
     labels = [e.label for e in at.expander]
     assert all(any(label.startswith(f"[{n}] ") for label in labels) for n in cited), (cited, labels)
     # each source shows stage and topics, its passage, and opens the whole card
     first = at.expander[0]
-    assert "话题：" in first.caption[0].value
+    assert "话题：" in first.caption[0].value and "引用的小节：" in first.caption[0].value
     assert first.markdown[0].value.startswith(">")
     first.button[0].click()
     ok(at.run())

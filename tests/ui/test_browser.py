@@ -271,3 +271,33 @@ def test_two_users_at_once(browser, server):
     finally:
         for visit in visits:
             visit.close()
+
+
+def test_chat_citations_scroll_to_their_source_and_suggestions_ask(phone):
+    page = phone.page
+    phone.goto("/")
+    ask(phone, "直播间人气掉了怎么办？")
+    answer = page.locator('[data-testid="stChatMessage"]').nth(1)
+    link = answer.locator('a[href*="#src-"]').first
+    link.wait_for()
+    href = link.get_attribute("href")
+    anchor = href.split("#", 1)[1]
+    page.evaluate("window.scrollTo(0, 0)")
+    url_before = page.url.split("#")[0]
+    link.click()
+    phone.settle()
+    assert page.url.split("#")[0] == url_before, "a citation stays on the page"
+    in_view = page.evaluate(
+        """(id) => { const el = document.getElementById(id); if (!el) return null;
+                     const r = el.getBoundingClientRect(); return r.top >= -2 && r.top < window.innerHeight; }""", anchor)
+    assert in_view, f"tapping {href} brings source {anchor} into view"
+    phone.shot("chat-citation")
+    # 猜你想问: a suggested question is asked with one tap
+    suggestion = answer.get_by_role("button").filter(has_text="？").first
+    asked = suggestion.inner_text().strip().splitlines()[-1]  # the label after the icon
+    suggestion.click()
+    page.locator('[data-testid="stChatMessage"]').nth(3).get_by_text("来源（").wait_for()
+    phone.settle()
+    assert asked in page.locator('[data-testid="stChatMessage"]').nth(2).inner_text()
+    phone.assert_no_horizontal_scroll()
+    phone.shot("chat-suggestions")

@@ -23,6 +23,7 @@ from __future__ import annotations
 from assistant.answer.llm import build_chat_model
 from assistant.errors import InvalidQuestionError
 from assistant.plan.inputs import STAGE_NAMES as PLAN_STAGE_NAMES
+from ui.backend.answers import answer_suggestions, link_citations, source_anchor
 from ui.backend.chat import ChatTurn
 from ui.backend.handbook import filter_cards, search_cards
 from ui.backend.edit import EditCheck, card_source, check_edit, editable_cards, save_edit
@@ -72,9 +73,10 @@ from ui.backend.web import reset_login_limits, routes_mounted
 from ui.backend.times import local_time, local_time_labelled, zone_label
 
 __all__ = [
-    "LAST_REBUILD_FILE", "PLAN_STAGE_NAMES", "ChatTurn", "InvalidQuestionError", "build_chat_model", "check_cards",
-    "conversation_store", "current_owner", "draft_plan", "filter_cards", "last_rebuild", "open_index", "plan_ics",
-    "plan_json", "plan_markdown", "reindex", "search_cards", "validate_plan_inputs",
+    "LAST_REBUILD_FILE", "PLAN_STAGE_NAMES", "ChatTurn", "InvalidQuestionError", "answer_suggestions", "build_chat_model",
+    "check_cards", "conversation_store", "current_owner", "draft_plan", "filter_cards", "last_rebuild", "link_citations",
+    "open_index", "plan_ics", "plan_json", "plan_markdown", "reindex", "search_cards", "source_anchor",
+    "validate_plan_inputs",
 ]
 __all__ += [  # review (复盘) and live (播中看板)
     "REVIEW_EXAMPLES", "LiveView", "ReviewOutcome", "add_live_point", "card_titles", "curve_rows", "delete_live_session",

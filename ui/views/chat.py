@@ -81,8 +81,10 @@ def _quote(text: str) -> str:
 
 
 def _render_sources(message) -> None:
-    st.caption(f"来源（{len(message.sources)}）")
+    st.caption(f"来源（{len(message.sources)}）· 点回答里的 [n] 跳到对应来源")
     for source in message.sources:
+        # The anchor a tapped [n] scrolls to (an id built from two integers only: no user text in HTML).
+        st.markdown(f'<div id="{backend.source_anchor(int(message.id), int(source.n))}"></div>', unsafe_allow_html=True)
         label = f"[{source.n}] {source.title}"
         if source.stage:
             label += f"（{core.stage_label(source.stage)}）"
@@ -90,19 +92,38 @@ def _render_sources(message) -> None:
             meta = [f"阶段：{core.stage_label(source.stage)}"] if source.stage else []
             meta.append(f"话题：{core.topics_label(source.topics)}")
             if source.section:
-                meta.append(f"小节：{source.section}")
+                meta.append(f"引用的小节：{source.section}")
             st.caption(core.safe_markdown(" · ".join(meta)))
             core.md(_quote(source.excerpt))
             if st.button("阅读整张卡片", key=f"open_{message.id}_{source.n}", icon=":material/menu_book:"):
                 _card_dialog(source.card_id)
 
 
-def _render_answer(message) -> None:
-    core.md(message.content)
+def _suggestions(message, question: str) -> tuple[str, ...]:
+    searcher = core.searcher(settings, fatal=False)
+    cards = searcher.cards() if searcher is not None else {}
+    return backend.answer_suggestions(message.content, message.sources, question, cards)
+
+
+def _render_suggestions(message, question: str) -> None:
+    offered = _suggestions(message, question)
+    if not offered:
+        return
+    st.caption("猜你想问")
+    for i, q in enumerate(offered):
+        st.button(core.safe_markdown(q), key=f"sug_{message.id}_{i}", on_click=_ask_later, args=(q,),
+                  type="tertiary", icon=":material/subdirectory_arrow_right:")
+
+
+def _render_answer(message, question: str = "") -> None:
+    valid = [s.n for s in message.sources]
+    text = core.safe_markdown(message.content)
+    st.markdown(backend.link_citations(text, int(message.id), valid), unsafe_allow_html=False)
     if message.notice:
         st.warning(message.notice, icon=":material/warning:")
     if message.sources:
         _render_sources(message)
+    _render_suggestions(message, question)
     default = {"up": 1, "down": 0}.get(message.rating)
     st.feedback("thumbs", key=f"fb_{message.id}", default=default, on_change=_save_feedback, args=(message.id,))
     if message.rating:
@@ -117,12 +138,12 @@ def _render_answer(message) -> None:
         )
 
 
-def _render_message(message) -> None:
+def _render_message(message, question: str = "") -> None:
     with st.chat_message(message.role):
         if message.role == "user":
             core.md(message.content)
         else:
-            _render_answer(message)
+            _render_answer(message, question)
 
 
 def _sidebar(conversation_id: str | None) -> None:
@@ -227,8 +248,11 @@ if not messages:
     for i, q in enumerate(STARTER_QUESTIONS):
         st.button(q, key=f"starter_{i}", on_click=_ask_later, args=(q,), width="stretch")
 
+asked = ""
 for message in messages:
-    _render_message(message)
+    _render_message(message, asked)
+    if message.role == "user":
+        asked = message.content
 
 typed = st.chat_input("输入你的问题……", max_chars=settings.max_question_chars)
 question = (typed or st.session_state.pop("pending_question", None) or "").strip()

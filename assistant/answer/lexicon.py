@@ -1,0 +1,142 @@
+"""The question's own words, weighed against the handbook and against general Chinese.
+
+A word the handbook uses much more often than general Chinese does (jieba's dictionary frequencies
+stand in for general usage) is *domain* language when it is also concentrated in part of the handbook
+(场观, 憋单, 公屏, 冷启动), *background* when it is spread over most cards (直播, 主播, 快手). A word
+general Chinese knows but the handbook never uses (股票, 奶粉, 驿站) is *foreign*: a question made of
+foreign words is about something else. Question and function words (怎么办, 多少钱, 啥) count for
+neither. Everything is derived from the indexed cards (once per set of card versions) and from
+jieba's shipped dictionary; no topic word list is written here.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from playbook.models import Card
+
+from assistant.text import KeyedCache, card_document, card_versions
+
+DOMAIN_MIN_COUNT = 2         # a domain word occurs at least this often in the handbook
+DOMAIN_MIN_SPECIFICITY = 3.0  # log(handbook rate / general rate)
+DOMAIN_MAX_CARD_SHARE = 0.5   # and in at most this share of the cards (else it is background)
+BACKGROUND_CAP = 8.0          # one background word adds at most this much evidence
+# Question and function words: a token containing one is not content (怎么办, 多少钱, 为啥, 啥意思).
+FUNCTION_PARTS = ("怎么", "怎样", "如何", "多少", "什么", "为什么", "为啥", "哪个", "哪些", "哪里", "哪家",
+                  "是不是", "有没有", "能不能", "要不要", "咋", "啥", "吗", "呢", "吧", "么", "几")
+_NUMBER = re.compile(r"^[0-9.%+\-]+$|^[a-z]$")
+
+
+@dataclass(frozen=True)
+class LexicalEvidence:
+    domain: tuple[str, ...] = ()       # the question's domain words
+    background: float = 0.0            # summed specificity of its other handbook words (capped per word)
+    foreign: tuple[str, ...] = ()      # words general Chinese knows and the handbook never uses
+    content: int = 0                   # content tokens in all
+
+    @property
+    def foreign_share(self) -> float:
+        return len(self.foreign) / self.content if self.content else 0.0
+
+    def to_json(self) -> dict:
+        return {"domain_words": list(self.domain), "background": round(self.background, 2),
+                "foreign_words": list(self.foreign), "content_words": self.content}
+
+
+_general_lock = threading.Lock()
+_general: dict[str, int] | None = None
+_general_total = 1
+
+
+def general_frequencies() -> tuple[dict[str, int], int]:
+    """jieba's dictionary as {word: frequency} and the total (read once per process)."""
+    global _general, _general_total
+    with _general_lock:
+        if _general is None:
+            import jieba
+
+            freq: dict[str, int] = {}
+            total = 0
+            with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
+                for line in handle:
+                    word, _, rest = line.partition(" ")
+                    try:
+                        value = int(rest.split(" ", 1)[0])
+                    except ValueError:
+                        continue
+                    freq[word] = value
+                    total += value
+            _general, _general_total = freq, max(total, 1)
+        return _general, _general_total
+
+
+class Lexicon:
+    """Word counts of the handbook (as the keyword index tokenises it) against general Chinese."""
+
+    def __init__(self, tokenize, cards: Mapping[str, Card]):
+        self.tokenize = tokenize
+        self.counts: Counter[str] = Counter()
+        self.cards_with: Counter[str] = Counter()
+        for card in cards.values():
+            words = tokenize(card_document(card))
+            self.counts.update(words)
+            self.cards_with.update(set(words))
+        self.total = max(sum(self.counts.values()), 1)
+        self.n_cards = max(len(cards), 1)
+        self.general, self.general_total = general_frequencies()
+
+    def specificity(self, word: str) -> float:
+        """log of the word's rate in the handbook over its rate in general Chinese."""
+        count = self.counts.get(word, 0)
+        return math.log((count / self.total) / ((self.general.get(word, 0) + 1) / self.general_total)) if count else 0.0
+
+    def kind(self, word: str) -> str:
+        """domain | background | foreign | unknown | function (not content)."""
+        if _NUMBER.match(word) or any(part in word for part in FUNCTION_PARTS):
+            return "function"
+        count = self.counts.get(word, 0)
+        if count:
+            if (count >= DOMAIN_MIN_COUNT and self.specificity(word) >= DOMAIN_MIN_SPECIFICITY
+                    and self.cards_with[word] / self.n_cards <= DOMAIN_MAX_CARD_SHARE):
+                return "domain"
+            return "background"
+        if len(word) < 2:
+            return "function"
+        return "foreign" if word in self.general else "unknown"
+
+    def content_words(self, text: str) -> tuple[str, ...]:
+        """The text's content words (no question or function words), each once."""
+        return tuple(dict.fromkeys(w for w in self.tokenize(text) if self.kind(w) != "function"))
+
+    def evidence(self, question: str) -> LexicalEvidence:
+        domain: list[str] = []
+        foreign: list[str] = []
+        background = 0.0
+        content = 0
+        for word in self.tokenize(question):
+            kind = self.kind(word)
+            if kind == "function":
+                continue
+            content += 1
+            if kind == "domain":
+                domain.append(word)
+                background += min(max(self.specificity(word), 0.0), BACKGROUND_CAP)
+            elif kind == "background":
+                background += min(max(self.specificity(word), 0.0), BACKGROUND_CAP)
+            elif kind == "foreign":
+                foreign.append(word)
+        return LexicalEvidence(tuple(dict.fromkeys(domain)), background, tuple(dict.fromkeys(foreign)), content)
+
+
+_LEXICONS: KeyedCache[Lexicon] = KeyedCache(size=2)
+
+
+def lexicon_for(searcher, cards: Mapping[str, Card]) -> Lexicon:
+    """The lexicon of these cards, as ``searcher.tokenize`` reads them (once per set of card versions)."""
+    return _LEXICONS.get(card_versions(cards), lambda: Lexicon(searcher.tokenize, cards))
