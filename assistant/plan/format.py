@@ -16,6 +16,14 @@ def yuan(x: float) -> str:
     return f"{text}元"
 
 
+def rough_yuan(x: float) -> str:
+    """Money rounded to two significant figures, for estimates: 520万元, 6.1万元, 1,600元."""
+    if x <= 0:
+        return yuan(0)
+    digits = len(str(int(x))) - 2
+    return yuan(round(x, -digits) if digits > 0 else round(x, 1))
+
+
 def count(x: float) -> str:
     return f"{round(x):,}"
 

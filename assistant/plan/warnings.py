@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.plan.format import pct, people, yuan
+from assistant.plan.format import pct, people, rough_yuan, yuan
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.plan.facts import PlanFacts
@@ -31,10 +31,10 @@ def reach_warning(facts: PlanFacts) -> str | None:
     pre_share = facts.material.get("traffic_rules").pre_share if facts.material.get("traffic_rules") else 0.0
     total_budget = budget_needed / (1 - pre_share) if pre_share < 1 else budget_needed
     aov_needed = i.target_gmv / (g.rate * r.total)
-    fixes = [f"把目标降到约{yuan(round(reachable, -2) or reachable)}"]
+    fixes = [f"把目标降到约{rough_yuan(reachable)}"]
     if total_budget > (i.ad_budget or 0):
-        fixes.append(f"把投流预算加到约{yuan(round(total_budget, -2))}（按约{_cost(facts):g}元买一个进入估）")
-    fixes.append(f"把客单价提到约{yuan(round(aov_needed))}（多排主推款和利润款、少放低价款）")
+        fixes.append(f"把投流预算加到约{rough_yuan(total_budget)}（按约{_cost(facts):g}元买一个进入估）")
+    fixes.append(f"把客单价提到约{rough_yuan(aov_needed)}（多排主推款和利润款、少放低价款）")
     fixes.append("提前几天预热、做成有预约的大场")
     return (f"这个目标很可能够不着：按看播转化率{pct(g.rate)}、客单价约{yuan(g.aov)}，{yuan(i.target_gmv)}要约{people(g.viewers)}人次场观；"
             f"按{people(i.followers)}粉丝、这个阶段的到场比例、推荐流量和投流预算粗估，这场大约只能来{people(r.total)}人次，"

@@ -26,9 +26,10 @@ Kinds and shapes ([] = list; ? = optional):
                after_round? / every_minutes? (image: first after that round, again about that often)}]}
 ``warmup_schedule`` (traffic/warmup-schedule) - steps counted back from the show:
     {days_before, variants: [big|regular|daily], stages?: [stage], videos, video_types: [str],
-     video_times?: [HH:MM], tasks: [{text, at?: HH:MM | before_start?: minutes | after_start?: true,
-     stages?}], notes: [str] (advice: shown as notes, never scheduled)}
-    big = big-event shows; daily = accounts that stream every day; regular = the others.
+     video_times?: [HH:MM], tasks: [str], notes: [str] (advice: shown as notes, never scheduled)}
+    A task says its time: "HH:MM 做什么"; on the show day "开播前两小时……" or "开播后……" (belongs to the
+    show); the day before "上一场下播前……" (the previous show in the same slot); without a time, the
+    morning of its day. big = big-event shows; daily = accounts that stream every day; regular = others.
 ``contingency_rules`` (live-ops/viewer-drop-response) - list of
     {metric, condition, action, severity?: high|medium|low,
      trigger: {signal (see live.SIGNALS), source: series|manual, compare: fall_by|rise_by|below|above|event,

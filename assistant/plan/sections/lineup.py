@@ -30,10 +30,13 @@ def _why(e: LineupEntry) -> str:
     return "按价格位置"
 
 
-def _cost(e: LineupEntry) -> str:
-    if e.product.cost is None:
-        return "—"
-    return f"{yuan(e.product.cost)}（{pct(e.margin)}）" if e.margin is not None else yuan(e.product.cost)
+def _price_line(e: LineupEntry) -> str:
+    parts = [yuan(e.product.price)]
+    if e.product.cost is not None:
+        parts.append(f"成本{yuan(e.product.cost)}（{pct(e.margin)}）" if e.margin is not None else f"成本{yuan(e.product.cost)}")
+    if e.product.stock is not None:
+        parts.append(f"库存{e.product.stock:,}")
+    return " · ".join(parts)
 
 
 def _airtime_summary(facts: PlanFacts) -> str:
@@ -60,9 +63,9 @@ def write(facts: PlanFacts):
                   "", "以上比例是经验值，按自己的品类和粉丝调整。"]
         return section("lineup", lines, [card_id(card)])
     ranked = sorted(facts.lineup, key=lambda e: (ORDER[e.choice.role], SUB_ORDER.get(e.choice.sub, 3), -e.product.price))
-    rows = [[e.name, yuan(e.product.price), _cost(e), "—" if e.product.stock is None else f"{e.product.stock:,}",
-             e.choice.name, _why(e), pct(e.order_share), minutes(e.minutes_on_air)] for e in ranked]
-    lines += table(["商品", "价格", "成本（毛利率）", "库存", "角色", "怎么定的", "预计单量占比", "讲解时长"], rows)
+    rows = [[e.name, _price_line(e), f"{e.choice.name}（{_why(e)}）", pct(e.order_share), minutes(e.minutes_on_air)]
+            for e in ranked]
+    lines += table(["商品", "价格 · 成本（毛利率） · 库存", "角色（怎么定的）", "预计单量", "讲解时长"], rows)
     by_air = sorted(facts.lineup, key=lambda e: -e.minutes_on_air)
     lines += ["", "**讲解时长**（整场流程里讲这款的分钟数，一段里有几款就平分）：" + "、".join(
         f"{e.name} {minutes(e.minutes_on_air)}" for e in by_air) + "。" + _airtime_summary(facts)]

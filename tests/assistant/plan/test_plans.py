@@ -83,8 +83,8 @@ def test_zero_or_absent_budget_gives_organic_advice_and_no_paid_rules(budget, sh
 
 def test_lineup_section_says_role_why_margin_and_airtime(shipped_cards):
     lineup = build_plan(CASES["winter-down-jacket-growth"], shipped_cards).section("lineup").markdown
-    assert "| 羊毛围巾 | 59元 | 22元（62.7%） | 600 | 利润款 | 按毛利" in lineup
-    assert "| 福利棉袜三双装 | 9.9元 | 11元（-11.1%） | 2,000 | 引流款 | 按你给的角色" in lineup
+    assert "| 羊毛围巾 | 59元 · 成本22元（62.7%） · 库存600 | 利润款（按毛利" in lineup
+    assert "| 福利棉袜三双装 | 9.9元 · 成本11元（-11.1%） · 库存2,000 | 引流款（按你给的角色） |" in lineup
     assert "讲解时长" in lineup and "主推和承接款合计约" in lineup
     empty = build_plan(with_(DEV_PLANS[0], products=None), shipped_cards).section("lineup").markdown
     assert "引流款" in empty and "形象款" in empty and "价格带" in empty
