@@ -121,10 +121,11 @@ class ShowBlock:
     role: str = ""                 # open | hook | main | profit | image | loop | close
     minutes: int = 0
     day: int = 0                   # 1 when the block starts after midnight of the broadcast day
+    script: tuple[str, ...] = ()   # cue lines for the host
 
     def to_json(self) -> dict:
         return {"start": self.start, "end": self.end, "segment": self.segment, "products": list(self.products),
-                "role": self.role, "minutes": self.minutes}
+                "role": self.role, "minutes": self.minutes, "script": list(self.script)}
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class Plan:
     warnings: tuple[str, ...] = ()
     mode: str = "offline"          # "llm" when prose was personalised by a language model
     notice: str = ""
+    lineup: tuple[dict, ...] = ()  # {"name", "price", "role", "minutes_on_air"} for every input product
 
     def section(self, key: str) -> PlanSection | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -151,6 +153,7 @@ class Plan:
             ],
             "warmup_schedule": [{"date": d.date, "items": list(d.items)} for d in self.warmup_schedule],
             "run_of_show": [b.to_json() for b in self.run_of_show],
+            "lineup": [dict(entry) for entry in self.lineup],
             "warnings": list(self.warnings),
             "mode": self.mode,
             "notice": self.notice,

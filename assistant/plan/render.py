@@ -7,13 +7,12 @@ from typing import Mapping
 
 from playbook.models import Card
 
+from assistant.plan.format import yuan
 from assistant.plan.inputs import STAGE_NAMES
 from assistant.types import Plan
 
 
 def _yuan(x) -> str:
-    from assistant.plan.build import yuan
-
     return yuan(float(x))
 
 

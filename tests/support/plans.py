@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import itertools
+import re
 
 SECTION_ORDER = ["goal", "persona", "lineup", "warmup", "traffic", "run_of_show", "team", "contingency", "compliance", "review"]
 
@@ -56,3 +56,25 @@ def check_plan_contract(data: dict, inputs: dict, cards: dict) -> None:
                 when = re.match(r"^(\d\d:\d\d) ", item)
                 assert when and _minutes(when.group(1)) < _minutes(start.strftime("%H:%M")), item
     assert any("预告" in i for d in data["warmup_schedule"] for i in d["items"])
+    check_plan_additions(data, inputs)
+
+
+ROLE_IDS = {"hook", "perk", "main", "profit", "image"}
+
+
+def check_plan_additions(data: dict, inputs: dict) -> None:
+    """The 2026-12 additions: ``lineup`` (every product, its role id, minutes_on_air as the run of show gives
+    it), ``warnings`` (texts) and ``script`` (texts) on run-of-show items."""
+    assert isinstance(data["warnings"], list) and all(isinstance(w, str) and w for w in data["warnings"])
+    names = [p["name"] for p in inputs.get("products") or []]
+    lineup = {e["name"]: e for e in data["lineup"]}
+    assert sorted(lineup) == sorted(names)
+    on_air: dict[str, float] = {}
+    for b in data["run_of_show"]:
+        assert isinstance(b.get("script", []), list) and all(isinstance(line, str) for line in b.get("script", []))
+        for p in b["products"]:
+            on_air[p] = on_air.get(p, 0.0) + ((_minutes(b["end"]) - _minutes(b["start"])) % 1440) / len(b["products"])
+    for name, entry in lineup.items():
+        assert set(entry) >= {"name", "price", "role", "minutes_on_air"}
+        assert entry["role"] in ROLE_IDS
+        assert abs(entry["minutes_on_air"] - on_air[name]) < 0.11, (name, entry, on_air[name])

@@ -178,50 +178,7 @@ def test_first_use_builds_the_index(tmp_path, make_settings):
     assert "共 2 张卡片" in page and "测试卡片0" in page
 
 
-# --- 播前方案 -------------------------------------------------------------------------------------
-
-
-def plan_page(at: AppTest) -> AppTest:
-    at.switch_page("views/plan.py")
-    return ok(at.run())
-
-
-def test_plan_form_invalid_shows_the_cli_messages(app_data):
-    from assistant.errors import PlanInputError
-    from assistant.plan import parse_plan_inputs
-
-    app_data()
-    at = plan_page(ok(new_app().run()))
-    at.number_input(key="plan_duration").set_value(20.0)
-    button(at, "生成方案").click()
-    ok(at.run())
-    shown = "\n".join(e.value for e in at.error)
-    with pytest.raises(PlanInputError) as cli:
-        parse_plan_inputs({"stage": "cold-start", "broadcast_at": "2026-12-09T19:00", "duration_hours": 20})
-    for field, message in cli.value.problems:
-        assert f"{field}: {message}" in shown
-    assert "streamer" in shown and "duration_hours" in shown
-    assert not at.get("download_button")
-
-
-def test_plan_form_valid_renders_sections_and_downloads(app_data):
-    from assistant.plan import SECTION_KEYS
-
-    app_data()
-    at = plan_page(ok(new_app().run()))
-    button(at, "填入示例").click()
-    ok(at.run())
-    assert at.text_input(key="plan_streamer").value == "豆芽"
-    button(at, "生成方案").click()
-    ok(at.run())
-    assert not at.error, [e.value for e in at.error]
-    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
-    assert len(headings) == len(SECTION_KEYS)
-    assert "羊绒大衣" in texts(at)  # the products of the table are in the plan
-    assert [d.proto.label for d in at.get("download_button")] == ["下载 Markdown", "下载 JSON", "预热日程 .ics"]
-    plan = at.session_state["plan_result"].to_json()
-    assert [s["key"] for s in plan["sections"]] == list(SECTION_KEYS)
-    assert plan["inputs"]["streamer"] == "豆芽"
+# --- 播前方案: tests/ui/test_plan_page.py ------------------------------------------------------
 
 
 # --- 手册 ----------------------------------------------------------------------------------------

@@ -169,10 +169,68 @@ def test_plan_form_and_downloads(desktop, tmp_path):
 def test_plan_form_invalid(desktop):
     page = desktop.page
     desktop.goto("/plan")
+    page.get_by_label("货盘（可不填，每行一款）").fill("羽绒服 399 成本200\n围巾 abc")
     page.get_by_role("button", name="生成方案").click()
     page.get_by_text("计划输入无效").wait_for()
-    assert page.get_by_text("streamer: 缺少必填字段").is_visible()
+    desktop.settle()
+    streamer_error = page.get_by_text("缺少必填项：主播 / 账号（streamer）")
+    assert streamer_error.is_visible()
+    # Each problem sits right under its own field: the streamer's between its box and the category box.
+    y = lambda locator: locator.bounding_box()["y"]  # noqa: E731
+    assert y(page.get_by_label("主播 / 账号")) < y(streamer_error) < y(page.get_by_label("品类"))
+    products_error = page.get_by_text("第2行“围巾 abc”：没有找到价格", exact=False)
+    assert y(page.get_by_label("货盘（可不填，每行一款）")) < y(products_error)
     assert page.get_by_role("button", name="下载 JSON").count() == 0
+    desktop.shot("plan-errors")
+
+
+def _drafted(visit) -> str:
+    """Draft the example plan; the saved plan's id (from the print-view link)."""
+    page = visit.page
+    visit.goto("/plan")
+    page.get_by_role("button", name="填入示例").click()
+    visit.settle()
+    page.get_by_role("button", name="生成方案").click()
+    page.get_by_role("button", name="下载 JSON").wait_for()
+    visit.settle()
+    href = page.get_by_role("link", name="打印视图（只有方案）").get_attribute("href")
+    return href.split("plan=", 1)[1]
+
+
+def test_print_view_is_only_the_plan(desktop, tmp_path):
+    plan_id = _drafted(desktop)
+    page = desktop.page
+    desktop.goto(f"/plan?view=print&plan={plan_id}")
+    page.get_by_text("10. 复盘清单").wait_for()
+    desktop.settle()
+    page.emulate_media(media="print")
+    assert not page.get_by_test_id("stSidebar").is_visible()
+    assert page.get_by_role("button", name="生成方案").count() == 0 and page.get_by_label("主播 / 账号").count() == 0
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "plan-print.pdf").parent.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "plan-print.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 3
+    page.emulate_media(media="screen")
+    desktop.shot("plan-print")
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_cue_screen_in_big_type(width, request):
+    visit = request.getfixturevalue(width)
+    plan_id = _drafted(visit)
+    page = visit.page
+    visit.goto(f"/plan?view=cue&plan={plan_id}")
+    page.get_by_text("手动翻页").wait_for()
+    page.get_by_text("手动翻页").click()
+    visit.settle()
+    now = page.locator(".cue-now").first
+    now.wait_for()
+    assert float(now.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 36
+    assert page.locator(".cue-line").count() >= 2 and page.locator(".cue-next").count() == 1
+    assert not page.get_by_test_id("stSidebar").is_visible()
+    if width == "phone":
+        visit.assert_no_horizontal_scroll()
+    visit.shot("plan-cue")
 
 
 def test_handbook_search_and_read(desktop):
@@ -220,12 +278,7 @@ def test_phone_width_has_no_horizontal_scroll(phone):
     phone.assert_no_horizontal_scroll()
     phone.shot("chat")
 
-    phone.goto("/plan")
-    page.get_by_role("button", name="填入示例").click()
-    phone.settle()
-    page.get_by_role("button", name="生成方案").click()
-    page.get_by_role("button", name="下载 JSON").wait_for()
-    phone.settle()
+    _drafted(phone)
     phone.assert_no_horizontal_scroll()
     page.get_by_role("heading", name="货盘结构").evaluate("e => e.scrollIntoView({block: 'start'})")
     phone.shot("plan")

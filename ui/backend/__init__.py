@@ -6,7 +6,10 @@ package adapts the call shapes to what the pages need, one module per page's con
 ``from ui import backend`` and call ``backend.<name>``; a new capability adds its module here and its names below):
 
 - chat: :class:`ChatTurn` runs "save the question -> stream the answer -> save the answer";
-- plans: :func:`validate_plan_inputs` (problems worded as the CLI prints them), :func:`draft_plan`, exports;
+- plans: :func:`validate_plan_inputs` / :func:`field_problems` (problems worded as the CLI prints them, keyed by
+  field for the form), pasted product lines, :func:`draft_plan`, exports (md, json, ics, printable HTML), saved
+  plans per owner (:func:`save_plan`, :func:`list_plans`, :func:`open_plan`, :func:`copy_plan`) and the 主播屏
+  position (:func:`cue_now`);
 - handbook: :func:`search_cards`, :func:`filter_cards`;
 - review: :func:`review_files`, :func:`review_example`, stored shows, 直播PK (:func:`pk_table`), curve rows;
 - live: live sessions, :func:`add_live_point`, :func:`paste_live_export`, :func:`live_view` (alerts, plan blocks);
@@ -41,7 +44,28 @@ from ui.backend.maintain import (
     serving_state,
     stage_lines,
 )
-from ui.backend.plans import draft_plan, plan_ics, plan_json, plan_markdown, validate_plan_inputs
+from ui.backend.plans import (
+    PLAN_FIELD_LABELS,
+    PLAN_PRODUCT_LABELS,
+    PRODUCT_LINE_HINT,
+    PlanStoreError,
+    copy_plan,
+    cue_now,
+    delete_plan,
+    draft_plan,
+    field_problems,
+    list_plans,
+    open_plan,
+    plan_html,
+    plan_ics,
+    plan_json,
+    plan_markdown,
+    product_lines,
+    products_from_lines,
+    save_plan,
+    show_now,
+    validate_plan_inputs,
+)
 from ui.backend.review import (
     EXAMPLES as REVIEW_EXAMPLES, ReviewOutcome, card_titles, curve_rows, delete_stored_show, example_files, finding_spans,
     finding_value_text, open_stored_show, pk_table, plan_blocks, review_example, review_files, severity_name, stored_shows,
@@ -93,4 +117,9 @@ __all__ += [  # maintainers (维护) and times
     "EditCheck", "card_source", "check_edit", "check_summary", "editable_cards", "error_text", "gap_reason_names",
     "handbook_gaps", "index_history", "local_time", "local_time_labelled", "problem_text", "rollback", "save_edit",
     "serving_state", "stage_lines", "thumbs_down", "zone_label",
+]
+__all__ += [  # plans (播前方案)
+    "PLAN_FIELD_LABELS", "PLAN_PRODUCT_LABELS", "PRODUCT_LINE_HINT", "PlanStoreError", "copy_plan", "cue_now",
+    "delete_plan", "field_problems", "list_plans", "open_plan", "plan_html", "product_lines", "products_from_lines",
+    "save_plan", "show_now",
 ]
