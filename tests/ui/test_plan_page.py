@@ -139,7 +139,7 @@ def _saved_plan(settings, shipped_cards, **changes):
 
 def test_the_print_view_shows_only_the_plan(app_data, shipped_cards):
     settings = app_data()
-    plan_id, plan = _saved_plan(settings, shipped_cards)
+    plan_id, _plan = _saved_plan(settings, shipped_cards)
     at = plan_page(new_app({"view": "print", "plan": plan_id}).run())
     page = texts(at)
     assert "1. 目标拆解" in page and "10. 复盘清单" in page and "豆芽 直播策划方案" in page

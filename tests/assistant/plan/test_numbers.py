@@ -110,5 +110,5 @@ def test_stock_that_cannot_carry_the_target_is_a_warning(shipped_cards):
 
 
 def test_no_products_uses_the_placeholder_and_says_so(shipped_cards):
-    facts = compute_facts(parse_plan_inputs({k: v for k, v in DEV_PLANS[1].items()}), shipped_cards)
+    facts = compute_facts(parse_plan_inputs(dict(DEV_PLANS[1].items())), shipped_cards)
     assert not facts.goal.aov_from_mix and facts.goal.aov == 100

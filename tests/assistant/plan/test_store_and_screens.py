@@ -35,7 +35,7 @@ def test_plans_are_saved_listed_reopened_and_edited_per_owner(store, shipped_car
     changed = dict(plan.inputs, target_gmv=12_000_000)
     assert store.save("alice", changed, plan.to_json(), plan_id=first) == first
     assert store.get("alice", first).inputs["target_gmv"] == 12_000_000
-    assert [p.id for p in store.list("alice")][0] == first, "the edited plan comes first"
+    assert next(p.id for p in store.list("alice")) == first, "the edited plan comes first"
     with pytest.raises(PlanStoreError):
         store.save("bob", changed, {}, plan_id=first)
     assert store.get("alice", first).inputs["target_gmv"] == 12_000_000
