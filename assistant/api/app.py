@@ -129,8 +129,11 @@ def create_app(settings, searcher=None, chat_model=None, *, accounts: AccountSto
         question, history = chat.split_messages(body.messages, cards())
         turns = (*history, Turn("user", question))
         prompt_chars = sum(len(t.content) for t in turns)
-        items = stream_answer(question, history, settings=settings, searcher=state["searcher"], chat_model=chat_model)
-        first = await run_in_threadpool(_first_item, items)  # question/history errors surface here, as 400
+        try:  # the question and history are checked when the stream is made, the rest when it first runs
+            items = stream_answer(question, history, settings=settings, searcher=state["searcher"], chat_model=chat_model)
+        except (InvalidQuestionError, HistoryError) as exc:
+            raise ApiError(400, f"messages: {exc}", code="invalid_value", param="messages") from None
+        first = await run_in_threadpool(_first_item, items)
         if not body.stream:
             answer = first if isinstance(first, Answer) else await run_in_threadpool(_last_item, items)
             await run_in_threadpool(record, who.user, turns, answer)

@@ -77,6 +77,9 @@ class OwnedConversations:
     def feedback_rows(self, limit: int = 200) -> list[dict[str, Any]]:
         return [{k: v for k, v in row.items() if k != "conversation_id"} for row in self.store.feedback_rows(limit)]
 
+    def answer_log(self, since: str | None = None) -> list[dict[str, Any]]:
+        return self.store.answer_log(since)  # aggregate rows: no conversation ids, no owners
+
 
 def conversation_store(data_dir: Path | str, owner: Callable[[], str] | None = None) -> OwnedConversations:
     """The conversations of whoever uses the session (``current_owner()`` at each call)."""
