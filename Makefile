@@ -48,3 +48,6 @@ bench: setup
 	$(PY) scripts/compare_embedders.py
 	$(PY) scripts/bench_scale.py --chunks 20000
 	$(PY) scripts/bench_review.py
+	$(PY) scripts/bench_plan.py
+	-$(PY) scripts/bench_api.py      # exit 1 when p95 misses its target: the figures still print
+	-$(PY) scripts/eval_answers.py   # exit 1 when an issue-12 target is missed

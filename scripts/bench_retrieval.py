@@ -76,7 +76,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from index.evaluate import evaluate, evaluate_searcher, load_questions
-    from index.rebuild import load_valid_cards
+    from playbook.loader import load_cards
     from settings import load_settings
 
     base = load_settings()
@@ -86,7 +86,7 @@ def main() -> int:
         tmp = tempfile.TemporaryDirectory(prefix="bench-retrieval-")
         data_dir = Path(tmp.name)
     settings = base.replace(data_dir=data_dir.resolve(), chroma_host="")
-    cards = load_valid_cards(settings)
+    cards = sorted(load_cards(settings.cards_dir), key=lambda c: c.id)  # raises on invalid cards
     print(f"{len(cards)} cards, embedder {settings.embedder}; building ...", file=sys.stderr)
     searcher, ours_build, _ = build_ours(settings)
     store, base_build, base_chunks = build_baseline(cards, settings.embedder)

