@@ -19,12 +19,12 @@ import json
 import re
 import secrets
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
+import common.sqlite as sqlite_tx
 from assistant.conversation_schema import COLUMNS as _COLUMNS
 from assistant.conversation_schema import OWNER_INDEX as _INDEX
 from assistant.conversation_schema import SCHEMA as _SCHEMA
@@ -117,28 +117,12 @@ class ConversationStore:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
             conn.execute(_INDEX)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        try:
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            yield conn
-        finally:
-            conn.close()
+    def _connect(self):
+        return sqlite_tx.connection(self.path, self.timeout)
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self):
         """One short write transaction, committed when the block ends."""
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        return sqlite_tx.transaction(self._connect)
 
     # --- conversations -------------------------------------------------------------------------
 

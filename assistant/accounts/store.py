@@ -23,6 +23,7 @@ from typing import Callable, Iterator
 
 from argon2 import PasswordHasher
 
+import common.sqlite as sqlite_tx
 from assistant.accounts import crypto
 from assistant.accounts.errors import AccountStoreError, UnknownUserError, UserExistsError
 from assistant.accounts.records import ApiKeyInfo, ApiPrincipal, NewApiKey, NewSession, Session, User
@@ -122,17 +123,9 @@ class AccountStore:
         finally:
             conn.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self):
         """One short write transaction, committed when the block ends."""
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        return sqlite_tx.transaction(self._connect)
 
     def _hash(self, password: str) -> str:
         with self._kdf_slots:

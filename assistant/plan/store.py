@@ -13,11 +13,10 @@ import datetime as dt
 import json
 import re
 import secrets
-import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+import common.sqlite as sqlite_tx
 
 DB_NAME = "plans.sqlite3"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -84,26 +83,12 @@ class PlanStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        try:
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA synchronous=NORMAL")
-            yield conn
-        finally:
-            conn.close()
+    def _connect(self):
+        return sqlite_tx.connection(self.path, self.timeout)
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _write(self):
+        """One short write transaction, committed when the block ends."""
+        return sqlite_tx.transaction(self._connect)
 
     @staticmethod
     def _owner(owner: str) -> str:

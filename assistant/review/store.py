@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+import common.sqlite as sqlite_tx
 from assistant.review.errors import StoreError
 from assistant.review.models import Interval
 
@@ -124,27 +124,12 @@ class ReviewStore:
     def from_settings(cls, settings) -> "ReviewStore":
         return cls(settings.data_dir)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        try:
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            yield conn
-        finally:
-            conn.close()
+    def _connect(self):
+        return sqlite_tx.connection(self.path, self.timeout)
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def _write(self):
+        """One short write transaction, committed when the block ends."""
+        return sqlite_tx.transaction(self._connect)
 
     # --- reviewed shows -------------------------------------------------------------------------
 
