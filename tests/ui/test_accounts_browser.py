@@ -11,23 +11,16 @@ Screenshots of the login form go to test-artifacts/browser/ (390 and 1280 px; th
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
 from assistant.accounts import AccountStore
-from reliability.browser import CHROMIUM, DESKTOP, PHONE, BrowserSession
-from reliability.procs import cli_env
-from reliability.servers import StreamlitServer
-from tests.support.paths import REPO_ROOT, SHIPPED_CARDS
+from reliability.browser import CHROMIUM, DESKTOP, PHONE
+from tests.support.browser import Visit, running, serve_copy
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
-DOC_SHOTS = REPO_ROOT / "docs" / "screenshots"
-WAIT_MS = 90_000
 CHAT_BOX = "输入你的问题……"
 USERS = {"douya": ("streamer", "douya password"), "laoban": ("operator", "laoban password"),
          "weihu": ("maintainer", "weihu password")}
@@ -37,49 +30,30 @@ if not CHROMIUM.exists():
     pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (run `make browser`)", allow_module_level=True)
 
 
-def _serve(root: Path, built_index: Path, **env):
-    data_dir = root / "data"
-    shutil.copytree(built_index, data_dir)
-    return data_dir, StreamlitServer(cli_env(data_dir, SHIPPED_CARDS, **env), root / "streamlit.log",
-                                     extra_args=("--server.address", "127.0.0.1", "--server.headless", "true"))
-
-
 @pytest.fixture(scope="module")
 def accounts_server(tmp_path_factory, built_index):
-    data_dir, app = _serve(tmp_path_factory.mktemp("accounts-browser"), built_index)
+    data_dir, app = serve_copy(tmp_path_factory.mktemp("accounts-browser"), built_index)
     store = AccountStore(data_dir, hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     for name, (role, password) in USERS.items():
         store.add_user(name, role, password)
-    try:
-        app.start(timeout=90)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
+    with running(app):
         yield app.base, store
-    finally:
-        app.stop()
-        log = app.log_text()
-        assert not any(password in log for _, password in USERS.values()), "a password appeared in the server log"
+    log = app.log_text()
+    assert not any(password in log for _, password in USERS.values()), "a password appeared in the server log"
 
 
 @pytest.fixture(scope="module")
 def single_user_server(tmp_path_factory, built_index):
-    _, app = _serve(tmp_path_factory.mktemp("single-user-browser"), built_index, PLAYBOOK_ADMIN_PASSWORD=ADMIN_PASSWORD)
-    try:
-        app.start(timeout=90)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
+    _, app = serve_copy(tmp_path_factory.mktemp("single-user-browser"), built_index, PLAYBOOK_ADMIN_PASSWORD=ADMIN_PASSWORD)
+    with running(app):
         yield app.base
-    finally:
-        app.stop()
 
 
-class Person(BrowserSession):
+class Person(Visit):
     """One person: a browser context of their own (own cookies); nothing requested outside the app."""
 
     def __init__(self, browser, base: str, viewport: dict = DESKTOP):
-        super().__init__(browser, base, viewport, timeout_ms=WAIT_MS)
+        super().__init__(browser, base, viewport)
 
     def login(self, name: str, password: str, path: str = "/") -> None:
         self.open(path)
@@ -96,18 +70,6 @@ class Person(BrowserSession):
 
     def sidebar_titles(self) -> list[str]:
         return [t.strip() for t in self.page.get_by_test_id("stSidebar").get_by_role("button").all_inner_texts()]
-
-    def shot(self, name: str, doc_name: str | None = None) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{name}-{self.width}.png"
-        self.page.screenshot(path=str(path))
-        if doc_name:
-            DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, DOC_SHOTS / doc_name)
-
-    def close(self) -> None:
-        super().close()
-        assert not self.outside, f"requests outside the app: {self.outside}"
 
 
 @pytest.fixture

@@ -9,23 +9,17 @@ Screenshots go to test-artifacts/browser/; one per page is copied to docs/screen
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from reliability.browser import CHROMIUM, DESKTOP, PHONE, BrowserSession
-from reliability.procs import cli_env
-from reliability.servers import StreamlitServer
-from tests.support.paths import REPO_ROOT, SHIPPED_CARDS
+from reliability.browser import CHROMIUM, DESKTOP, PHONE
+from tests.support.browser import ARTIFACTS, Visit, running, serve_copy
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
-DOC_SHOTS = REPO_ROOT / "docs" / "screenshots"
 PASSWORD = "browser-test-pw"
 QUESTION = "开播前几天应该发预热视频？发几条合适？"
-WAIT_MS = 90_000
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (run `make browser`)", allow_module_level=True)
@@ -34,59 +28,10 @@ if not CHROMIUM.exists():
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, built_index: Path):
     """The app on a free loopback port, with its own data dir (a copy of the built index)."""
-    root = tmp_path_factory.mktemp("browser")
-    data_dir = root / "data"
-    shutil.copytree(built_index, data_dir)
-    env = cli_env(data_dir, SHIPPED_CARDS, PLAYBOOK_ADMIN_PASSWORD=PASSWORD)
-    app = StreamlitServer(env, root / "streamlit.log",
-                          extra_args=("--server.address", "127.0.0.1", "--server.headless", "true"))
-    try:
-        app.start(timeout=90)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
+    _, app = serve_copy(tmp_path_factory.mktemp("browser"), built_index, PLAYBOOK_ADMIN_PASSWORD=PASSWORD)
+    with running(app):
         yield app.base
-    finally:
-        app.stop()
-        assert PASSWORD not in app.log_text(), "the admin password appeared in the server log"
-
-
-class Visit(BrowserSession):
-    """A browser session at one width that takes screenshots and checks the layout; on close, that
-    nothing was requested from outside the app."""
-
-    def __init__(self, browser, base: str, viewport: dict):
-        super().__init__(browser, base, viewport, timeout_ms=WAIT_MS)
-
-    def goto(self, path: str = "/") -> None:
-        self.open(path)
-
-    def shot(self, name: str, doc_name: str | None = None) -> Path:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{name}-{self.width}.png"
-        self.page.screenshot(path=str(path))
-        if doc_name:
-            DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, DOC_SHOTS / doc_name)
-        return path
-
-    def assert_no_horizontal_scroll(self) -> None:
-        widths = self.page.evaluate(
-            """() => {
-                const out = {doc: document.documentElement.scrollWidth, containers: {}};
-                for (const id of ["stAppViewContainer", "stAppScrollToBottomContainer", "stMainBlockContainer"]) {
-                    const el = document.querySelector(`[data-testid="${id}"]`);
-                    if (el) out.containers[id] = el.scrollWidth - el.clientWidth;
-                }
-                return out;
-            }"""
-        )
-        assert widths["doc"] <= self.width, widths
-        assert widths["containers"] and all(extra <= 1 for extra in widths["containers"].values()), widths
-
-    def close(self) -> None:
-        super().close()
-        assert not self.outside, f"requests outside the app: {self.outside}"
+    assert PASSWORD not in app.log_text(), "the admin password appeared in the server log"
 
 
 @pytest.fixture

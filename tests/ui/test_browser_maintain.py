@@ -13,7 +13,8 @@ from reliability.browser import CHROMIUM, DESKTOP, PHONE
 from reliability.procs import cli_env
 from reliability.servers import StreamlitServer
 from tests.support.paths import SHIPPED_CARDS
-from tests.ui.test_browser import PASSWORD, Visit
+from tests.support.browser import Visit, running
+from tests.ui.test_browser import PASSWORD
 from tests.ui.test_maintain import NEW_CARD
 
 pytestmark = pytest.mark.browser
@@ -46,14 +47,8 @@ def maintained(tmp_path_factory: pytest.TempPathFactory, built_index: Path):
     store.set_feedback(mid, "down", "没说大场和小场的区别")
     app = StreamlitServer(cli_env(data, cards, PLAYBOOK_ADMIN_PASSWORD=PASSWORD), root / "streamlit.log",
                           extra_args=("--server.address", "127.0.0.1", "--server.headless", "true"))
-    try:
-        app.start(timeout=90)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
+    with running(app):
         yield app.base, cards
-    finally:
-        app.stop()
 
 
 def login(visit: Visit) -> None:

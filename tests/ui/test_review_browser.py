@@ -8,22 +8,17 @@ requested from any host but the app.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from reliability.browser import CHROMIUM, DESKTOP, PHONE, BrowserSession
-from reliability.procs import cli_env
-from reliability.servers import StreamlitServer
-from tests.support.paths import REPO_ROOT, SHIPPED_CARDS
+from reliability.browser import CHROMIUM, DESKTOP, PHONE
+from tests.support.browser import Visit, running, serve_copy
+from tests.support.paths import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
 EXAMPLES = REPO_ROOT / "assistant" / "review" / "examples"
-ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
-DOC_SHOTS = REPO_ROOT / "docs" / "screenshots"
-WAIT_MS = 90_000
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (run `make browser`)", allow_module_level=True)
@@ -31,56 +26,9 @@ if not CHROMIUM.exists():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, built_index: Path):
-    root = tmp_path_factory.mktemp("review-browser")
-    shutil.copytree(built_index, root / "data")
-    app = StreamlitServer(cli_env(root / "data", SHIPPED_CARDS), root / "streamlit.log",
-                          extra_args=("--server.address", "127.0.0.1", "--server.headless", "true"))
-    try:
-        app.start(timeout=90)
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    try:
+    _, app = serve_copy(tmp_path_factory.mktemp("review-browser"), built_index)
+    with running(app):
         yield app.base
-    finally:
-        app.stop()
-
-
-class Visit(BrowserSession):
-    def __init__(self, browser, base: str, viewport: dict):
-        super().__init__(browser, base, viewport, timeout_ms=WAIT_MS)
-
-    def charts(self) -> int:
-        """Vega charts drawn (a canvas or an svg inside each chart element)."""
-        return self.page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').count()
-
-    def shot(self, name: str, height: int | None = None, doc_name: str | None = None) -> Path:
-        if height:
-            self.page.set_viewport_size({"width": self.width, "height": height})
-            self.settle(1200)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{name}-{self.width}.png"
-        self.page.screenshot(path=str(path))
-        if doc_name:
-            DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, DOC_SHOTS / doc_name)
-        return path
-
-    def assert_no_horizontal_scroll(self) -> None:
-        widths = self.page.evaluate(
-            """() => {
-                const out = {doc: document.documentElement.scrollWidth, extra: []};
-                for (const id of ["stAppViewContainer", "stMain", "stMainBlockContainer"]) {
-                    const el = document.querySelector(`[data-testid="${id}"]`);
-                    if (el) out.extra.push(el.scrollWidth - el.clientWidth);
-                }
-                return out;
-            }"""
-        )
-        assert widths["doc"] <= self.width and widths["extra"] and all(x <= 1 for x in widths["extra"]), widths
-
-    def close(self) -> None:
-        super().close()
-        assert not self.outside, f"requests outside the app: {self.outside}"
 
 
 @pytest.fixture(params=[DESKTOP, PHONE], ids=["1280", "390"])
