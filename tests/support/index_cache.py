@@ -7,9 +7,9 @@ covers everything the index depends on: the cards and the taxonomy, the source o
 build it (``common``, ``settings``, ``playbook``, ``index``) and the versions of Chroma and the
 embedder, so any change to those builds afresh. A fresh CI machine simply builds once.
 
-A new entry is seeded from the newest one (built by the same code when there is one), and the
-incremental rebuild re-embeds just what changed — the same path a deployment takes after an upgrade;
-CI on a fresh machine always builds from scratch.
+A new entry is always built from scratch: seeding it from an older entry would make the rebuild
+incremental but leave that entry's generation in the index's history, and the tests rely on the shipped
+index being one fresh generation (gen-000001, no history), as on a fresh machine.
 
 ``PLAYBOOK_TEST_CACHE_DIR`` names the folder (default ``~/.cache/playbook-tests``); ``off`` disables
 the cache. Only the newest few entries are kept.
@@ -75,11 +75,6 @@ def cache_key(cards: Path = SHIPPED_CARDS) -> str:
     return f"{code_key()}-{_digest([(p, cards) for p in _files(cards, '*.md')])}"
 
 
-def _newest(root: Path, prefix: str) -> Path | None:
-    done = [p for p in root.glob(f"{prefix}*") if (p / "complete").exists()]
-    return max(done, key=lambda p: p.stat().st_mtime) if done else None
-
-
 def _prune(root: Path, keep: str) -> None:
     entries = sorted((p for p in root.glob("index-*") if p.is_dir() and p.name != keep),
                      key=lambda p: p.stat().st_mtime, reverse=True)
@@ -108,11 +103,6 @@ def shipped_index_into(target: Path, build: Callable[[Path, Path], None]) -> tup
             # Built in place (the snapshot's card paths name entry/cards); "complete" is written last,
             # so an interrupted build is redone next time.
             shutil.rmtree(entry, ignore_errors=True)
-            # Seed from the newest build (same code first): the rebuild is incremental, as after an
-            # upgrade in production, and re-embeds only what changed (a fresh machine builds from scratch).
-            seed = _newest(root, f"index-{key.split('-')[0]}-") or _newest(root, "index-")
-            if seed is not None:
-                shutil.copytree(seed / "data", entry / "data")
             shutil.copytree(SHIPPED_CARDS, entry / "cards")
             build(entry / "data", entry / "cards")
             (entry / "complete").write_text(key, encoding="utf-8")
