@@ -21,7 +21,6 @@ import secrets
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Iterable
 
 import common.sqlite as sqlite_tx
@@ -101,28 +100,13 @@ def _whose(owner: str | None, column: str = "owner") -> tuple[str, tuple]:
     return ("", ()) if owner is None else (f" AND {column} = ?", (str(owner),))
 
 
-class ConversationStore:
+class ConversationStore(sqlite_tx.SqliteStore):
     """SQLite store of conversations, messages and feedback."""
 
-    def __init__(self, data_dir: Path | str, *, timeout: float = 10.0):
-        self.path = Path(data_dir) / DB_NAME
-        self.timeout = timeout
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
-        with self._write() as conn:  # additive migrations, idempotent; a second process waits, then finds them done
-            for table, column, definition in _COLUMNS:
-                if column not in {r["name"] for r in conn.execute(f"PRAGMA table_info({table})")}:
-                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
-            conn.execute(_INDEX)
-
-    def _connect(self):
-        return sqlite_tx.connection(self.path, self.timeout)
-
-    def _write(self):
-        """One short write transaction, committed when the block ends."""
-        return sqlite_tx.transaction(self._connect)
+    DB_NAME = DB_NAME
+    SCHEMA = _SCHEMA
+    COLUMNS = _COLUMNS
+    AFTER_MIGRATION = (_INDEX,)
 
     # --- conversations -------------------------------------------------------------------------
 

@@ -14,7 +14,6 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 import common.sqlite as sqlite_tx
 
@@ -74,21 +73,9 @@ def shift_week(inputs: dict, weeks: int = 1) -> dict:
     return out
 
 
-class PlanStore:
-    def __init__(self, data_dir: Path | str, *, timeout: float = 10.0):
-        self.path = Path(data_dir) / DB_NAME
-        self.timeout = timeout
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
-
-    def _connect(self):
-        return sqlite_tx.connection(self.path, self.timeout)
-
-    def _write(self):
-        """One short write transaction, committed when the block ends."""
-        return sqlite_tx.transaction(self._connect)
+class PlanStore(sqlite_tx.SqliteStore):
+    DB_NAME = DB_NAME
+    SCHEMA = _SCHEMA
 
     @staticmethod
     def _owner(owner: str) -> str:

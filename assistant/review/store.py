@@ -14,7 +14,6 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import common.sqlite as sqlite_tx
@@ -108,28 +107,14 @@ def _point(at: str, data: str) -> Interval:
     return Interval(start=datetime.fromisoformat(at), **values)
 
 
-class ReviewStore:
-    def __init__(self, data_dir: Path | str, *, timeout: float = 10.0):
-        self.path = Path(data_dir) / DB_NAME
-        self.timeout = timeout
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
-            columns = {r["name"] for r in conn.execute("PRAGMA table_info(shows)")}
-            if "inputs" not in columns:  # a store made before shows kept their inputs
-                conn.execute("ALTER TABLE shows ADD COLUMN inputs TEXT")
+class ReviewStore(sqlite_tx.SqliteStore):
+    DB_NAME = DB_NAME
+    SCHEMA = _SCHEMA
+    COLUMNS = (("shows", "inputs", "TEXT"),)  # a store made before shows kept their inputs
 
     @classmethod
     def from_settings(cls, settings) -> "ReviewStore":
         return cls(settings.data_dir)
-
-    def _connect(self):
-        return sqlite_tx.connection(self.path, self.timeout)
-
-    def _write(self):
-        """One short write transaction, committed when the block ends."""
-        return sqlite_tx.transaction(self._connect)
 
     # --- reviewed shows -------------------------------------------------------------------------
 
