@@ -154,12 +154,8 @@ def _pick_blocks(retrieval: Retrieval, parts: Sequence[Retrieval], weights) -> l
         if s.section.heading != first.section.heading or s.section.card_id == first.section.card_id:
             best_of.setdefault(s.rank, s)
     others = [best_of[r] for r in sorted(best_of) if best_of[r].section.card_id != first.section.card_id]
-    if first.rank != 0 and 0 in best_of:
-        second = best_of[0]
-    else:
-        second = None
-        if others:  # the next card in the search's order: its order beats a section's word score
-            second = others[0]
+    # the next card in the search's order (the first card when another one leads): order beats word score
+    second = others[0] if others else None
     if second is not None and second.rank != 0 and (second.lexical <= 0 < first.lexical
                                                     or (second.rank > 1 and second.score < SECOND_BLOCK_SHARE * first.score)):
         second = None  # a section sharing no word with the question adds nothing; a third card must match well
