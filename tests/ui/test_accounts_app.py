@@ -15,16 +15,12 @@ from streamlit.testing.v1 import AppTest
 from assistant.accounts import AccountStore
 from assistant.conversations import ConversationStore
 from tests.support.paths import APP
+from tests.ui.test_app import ok
 from ui import backend
 
 TIMEOUT = 90
 QUESTION = "直播间人气掉了怎么办？"  # not one of the starter questions (those are on every empty chat)
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # real argon2id, cheap for tests
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def texts(at: AppTest) -> str:

@@ -12,23 +12,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.paths import APP, REPO_ROOT
+from tests.support.paths import REPO_ROOT
+from tests.ui.test_app import button, new_app, ok
 
 EXAMPLES = REPO_ROOT / "assistant" / "review" / "examples"
-TIMEOUT = 90
-
-
-def new_app(query_params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    return at
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
 
 def texts(at: AppTest) -> str:
     parts = []
@@ -36,12 +23,6 @@ def texts(at: AppTest) -> str:
         parts += [str(el.value) for el in getattr(at, kind)]
     parts += [b.label for b in at.button]
     return "\n".join(parts)
-
-
-def button(at: AppTest, label: str):
-    found = [b for b in at.button if b.label == label]
-    assert found, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
-    return found[0]
 
 
 def page_links(at: AppTest) -> list:
