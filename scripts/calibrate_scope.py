@@ -5,8 +5,11 @@
 1. Fits the logistic model on ``eval/scope_calibration.yaml`` only (in-scope ``questions`` against
    ``out_of_scope``; each question's calibration margin leaves the question itself out), with and
    without the margin feature, and prints both as ``Model(...)`` lines to paste into scope.py, with
-   ``out_below`` = the highest out-of-scope calibration score + 0.05 and ``in_from`` = ``out_below`` + 2.
-   ``--write-reference`` also re-embeds the calibration questions into the shipped reference file.
+   ``out_below`` at the equal error rate of the calibration set (as many of its in-scope questions
+   declined as out-of-scope ones answered, in shares; searched in steps of 0.05 log-odds) and
+   ``in_from`` = ``out_below`` + 2 (the grey zone between answers with the closest card).
+   ``--write-reference`` also re-embeds the calibration questions and the cards' ``questions:`` into
+   the shipped reference files.
 2. Reports, for the model currently in scope.py, how each set is graded: the calibration set, and every
    ``--check`` file (default: the held-out and paraphrase sets and the out-of-scope sets), which are
    measured, never fitted. ``-v`` prints every declined in-scope and every answered out-of-scope question.
@@ -26,10 +29,13 @@ from assistant.answer import scope as scope_model
 from assistant.answer.history import normalise_history
 from assistant.answer.reference import (
     REFERENCE_FILE,
+    card_question_vectors,
+    card_questions,
     embed_references,
     load_reference_questions,
     references_for,
     save_shipped,
+    save_shipped_questions,
 )
 from assistant.answer.retrieve import EMBED_QUERY_CHARS, retrieve
 from index.api import ensure_index
@@ -40,6 +46,8 @@ CHECKS = [
     ROOT / "eval" / "heldout_questions.yaml",
     ROOT / "tests" / "index" / "data" / "paraphrase_questions.yaml",
     ROOT / "eval" / "answers_heldout.yaml",
+    ROOT / "eval" / "answers_fresh.yaml",
+    ROOT / "eval" / "answers_final.yaml",
     ROOT / "eval" / "out_of_scope.yaml",
     ROOT / "eval" / "dev_questions.yaml",
 ]
@@ -67,11 +75,25 @@ def _fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 20000) -> 
     return w / sd, b - float((mu / sd) @ w)
 
 
-def _model_line(name: str, w: np.ndarray, b: float, scores_out: np.ndarray) -> tuple[scope_model.Model, str]:
-    out_below = round(float(scores_out.max()) + 0.05, 2)
+GREY_WIDTH = 2.0
+
+
+def equal_error_threshold(scores_in: np.ndarray, scores_out: np.ndarray) -> float:
+    """The score (steps of 0.05) where the share of in-scope questions below it comes closest to the
+    share of out-of-scope questions at or above it."""
+    grid = np.round(np.arange(-3.0, 3.0001, 0.05), 2)
+    gaps = [abs(np.mean(scores_in < t) - np.mean(scores_out >= t)) for t in grid]
+    return float(grid[int(np.argmin(gaps))])
+
+
+def _model_line(name: str, w: np.ndarray, b: float, scores_in: np.ndarray,
+                scores_out: np.ndarray) -> tuple[scope_model.Model, str]:
+    out_below = equal_error_threshold(scores_in, scores_out)
     model = scope_model.Model(round(b, 3), *[round(float(v), 3) for v in w], out_below=out_below,
-                              in_from=round(out_below + 2.0, 2))
-    return model, f"{name}: {model}"
+                              in_from=round(out_below + GREY_WIDTH, 2))
+    rates = (f"  # calibration (in sample): in-scope declined {np.mean(scores_in < out_below):.1%}, "
+             f"out-of-scope answered {np.mean(scores_out >= out_below):.1%}")
+    return model, f"{name}: {model}\n{rates}"
 
 
 def main() -> int:
@@ -87,14 +109,21 @@ def main() -> int:
     print(f"embedder: {embedder}; calibration: {REFERENCE_FILE.relative_to(ROOT)}")
 
     inside, outside = load_reference_questions()
+    cards = searcher.cards()
     if args.write_reference:
         fresh = embed_references(searcher, (inside, outside))
         print(f"wrote {save_shipped(embedder, fresh, (inside, outside)).relative_to(ROOT)}")
+        questions = card_questions(cards)
+        vectors = np.array([searcher.embedder.embed_query_array(q) for q in questions])
+        print(f"wrote {save_shipped_questions(embedder, questions, vectors).relative_to(ROOT)}")
     refs = references_for(searcher, embedder)
+    found = card_question_vectors(searcher, embedder, cards)
+    handbook = found.vectors if found is not None else None
     rows = []
     for q, expected in [(q, 1) for q in inside] + [(q, 0) for q in outside]:
         ev = retrieve(q, [], searcher).evidence
-        loo = refs.margin(searcher.embed_query(q[:EMBED_QUERY_CHARS]), ev.vector, exclude=q, questions=(inside, outside))
+        loo = refs.margin(searcher.embed_query(q[:EMBED_QUERY_CHARS]), ev.vector, exclude=q, questions=(inside, outside),
+                          handbook=handbook)
         rows.append((q, expected, dataclasses.replace(ev, margin=loo)))
     y = np.array([r[1] for r in rows], dtype=float)
     for name, feats in (("with margin", FEATURES), ("without margin", FEATURES[1:])):
@@ -103,7 +132,7 @@ def main() -> int:
         if len(feats) < len(FEATURES):
             w = np.concatenate([[0.0], w])
         scores = np.array([scope_model.score_with(scope_model.Model(b, *w, 0, 0), r[2].features()) for r in rows])
-        _, line = _model_line(name, w, b, scores[y == 0])
+        _, line = _model_line(name, w, b, scores[y == 1], scores[y == 0])
         print(line)
 
     def report(label: str, graded: list[tuple[str, bool, str, float]]) -> None:

@@ -4,7 +4,7 @@
 
 Default sets: the development questions (dev), the held-out retrieval set (255), the paraphrase set
 (103), the held-out answer set (follow-ups with history, two-part, partial, and its out_of_scope list)
-and the out-of-scope set (83). Prints per set: wrongly declined, on-topic (a cited source among the first
+and the out-of-scope sets (83, and the tests' 55). Prints per set: wrongly declined, on-topic (a cited source among the first
 three shares an expected topic), citations valid, out-of-scope declined, grey share, p50 (in process,
 warm). Targets: wrongly declined <= 2%, on-topic >= 90%, citations valid 100%, out-of-scope declined
 100%, p50 <= 100 ms. Exit code 1 when a target is missed on a held-out set. The scope model is fitted on
@@ -31,16 +31,21 @@ SETS = {
     "held-out": ROOT / "eval" / "heldout_questions.yaml",
     "paraphrase": ROOT / "tests" / "index" / "data" / "paraphrase_questions.yaml",
     "answers held-out": ROOT / "eval" / "answers_heldout.yaml",
+    "answers fresh": ROOT / "eval" / "answers_fresh.yaml",
+    "answers final": ROOT / "eval" / "answers_final.yaml",
     "out-of-scope": ROOT / "eval" / "out_of_scope.yaml",
+    "out-of-scope (tests)": ROOT / "tests" / "assistant" / "data" / "out_of_scope.yaml",
 }
 TARGETS = {"wrongly_declined": (0.02, "max"), "on_topic": (0.90, "min"), "citations_valid": (1.0, "min"),
            "out_of_scope_declined": (1.0, "min"), "latency_ms_p50": (100.0, "max")}
 
 
 def _items(path: Path) -> list[dict]:
-    if path.name == "out_of_scope.yaml":  # a list of {q} under `questions:`, all out of scope
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return [{"q": i["q"], "out_of_scope": True, "history": []} for i in data["questions"]]
+    if path.name.startswith("out_of_scope"):  # lists of questions ({q} or plain), all out of scope
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        lists = [v for v in data.values() if isinstance(v, list)] if isinstance(data, dict) else [data]
+        return [{"q": i["q"] if isinstance(i, dict) else str(i), "out_of_scope": True, "history": []}
+                for items in lists for i in items]
     return load_eval_file(path)
 
 

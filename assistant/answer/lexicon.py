@@ -30,7 +30,8 @@ BACKGROUND_CAP = 8.0          # one background word adds at most this much evide
 # Question and function words: a token containing one is not content (怎么办, 多少钱, 为啥, 啥意思).
 FUNCTION_PARTS = ("怎么", "怎样", "如何", "多少", "什么", "为什么", "为啥", "哪个", "哪些", "哪里", "哪家",
                   "是不是", "有没有", "能不能", "要不要", "咋", "啥", "吗", "呢", "吧", "么", "几")
-_NUMBER = re.compile(r"^[0-9.%+\-]+$|^[a-z]$")
+# Numbers, also in words (两万, 一两千, 三四个): a quantity says nothing about the topic.
+_NUMBER = re.compile(r"^[0-9.%+\-]+$|^[a-z]$|^[0-9零一二两三四五六七八九十百千万亿几来多]+[万千百块元个次场天号点]?$")
 
 
 @dataclass(frozen=True)
@@ -49,31 +50,45 @@ class LexicalEvidence:
                 "foreign_words": list(self.foreign), "content_words": self.content}
 
 
+# jieba's part-of-speech tags of words that say where, when or how many, not what about: a place
+# (杭州, 广东), a time (明年, 下周), a numeral. Such a word the handbook never uses is not foreign.
+NEUTRAL_TAGS = frozenset({"ns", "t", "m"})
+
 _general_lock = threading.Lock()
 _general: dict[str, int] | None = None
+_neutral: frozenset[str] = frozenset()
 _general_total = 1
 
 
 def general_frequencies() -> tuple[dict[str, int], int]:
     """jieba's dictionary as {word: frequency} and the total (read once per process)."""
-    global _general, _general_total
+    global _general, _general_total, _neutral
     with _general_lock:
         if _general is None:
             import jieba
 
             freq: dict[str, int] = {}
+            neutral: set[str] = set()
             total = 0
             with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
                 for line in handle:
-                    word, _, rest = line.partition(" ")
+                    fields = line.split()
                     try:
-                        value = int(rest.split(" ", 1)[0])
-                    except ValueError:
+                        value = int(fields[1])
+                    except (IndexError, ValueError):
                         continue
-                    freq[word] = value
+                    freq[fields[0]] = value
                     total += value
-            _general, _general_total = freq, max(total, 1)
+                    if len(fields) > 2 and fields[2] in NEUTRAL_TAGS:
+                        neutral.add(fields[0])
+            _general, _general_total, _neutral = freq, max(total, 1), frozenset(neutral)
         return _general, _general_total
+
+
+def neutral_words() -> frozenset[str]:
+    """Places, times and numerals of jieba's dictionary (see NEUTRAL_TAGS)."""
+    general_frequencies()
+    return _neutral
 
 
 class Lexicon:
@@ -90,6 +105,7 @@ class Lexicon:
         self.total = max(sum(self.counts.values()), 1)
         self.n_cards = max(len(cards), 1)
         self.general, self.general_total = general_frequencies()
+        self.neutral = neutral_words()
 
     def specificity(self, word: str) -> float:
         """log of the word's rate in the handbook over its rate in general Chinese."""
@@ -106,7 +122,7 @@ class Lexicon:
                     and self.cards_with[word] / self.n_cards <= DOMAIN_MAX_CARD_SHARE):
                 return "domain"
             return "background"
-        if len(word) < 2:
+        if len(word) < 2 or word in self.neutral:
             return "function"
         return "foreign" if word in self.general else "unknown"
 
@@ -114,12 +130,19 @@ class Lexicon:
         """The text's content words (no question or function words), each once."""
         return tuple(dict.fromkeys(w for w in self.tokenize(text) if self.kind(w) != "function"))
 
+    def words(self, text: str) -> list[str]:
+        """The text's tokens, without those inside a longer token of the same text: the keyword index
+        reads 结结巴巴 also as 结结 and 结巴, but it is one word of the question."""
+        tokens = self.tokenize(text)
+        unique = set(tokens)
+        return [w for w in tokens if not any(w != other and w in other for other in unique)]
+
     def evidence(self, question: str) -> LexicalEvidence:
         domain: list[str] = []
         foreign: list[str] = []
         background = 0.0
         content = 0
-        for word in self.tokenize(question):
+        for word in self.words(question):
             kind = self.kind(word)
             if kind == "function":
                 continue

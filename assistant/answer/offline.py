@@ -12,6 +12,8 @@ Shape (short enough for a phone):
     **<a second section: another card, or the other part of a two-part question>**
     - <a point> [2]
 
+    另见「<the next card the search found, by title>」 [3]     <- its conclusion in the source's excerpt
+
     [你是不是想问：- … - …]                            <- grey zone: the closest questions of the cards
 
 Sections are chosen by :mod:`sections` (the question's words, the kind of answer it asks for, the
@@ -39,6 +41,8 @@ MAX_SCRIPT_POINTS = 3
 SECOND_BLOCK_SHARE = 0.4        # a second card's section when it scores at least this share of the first
 POINT_CHARS = 150               # a longer point is cut at a sentence end within this many characters
 SUMMARY_CHARS = 110
+PHONE_CHARS = 700               # the 另见 line is left out when the answer would grow past this
+SEE_ALSO_WITHIN = 4             # the 另见 line names the next card among the search's first results
 EXCERPT_CHARS = 600
 PARTIAL_COVERAGE = 0.4          # the best card uses less than this share of the question's words
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
@@ -163,6 +167,27 @@ def _pick_blocks(retrieval: Retrieval, parts: Sequence[Retrieval], weights) -> l
     return [first] + ([second] if second is not None else [])
 
 
+def grey_choices(retrieval: Retrieval, weights) -> tuple[str, ...]:
+    """你是不是想问: the card questions nearest the question by meaning, else the closest by words."""
+    return (suggest.nearest_choices(retrieval.near_questions, retrieval.plan.own, weights)
+            or suggest.did_you_mean(matching_text(retrieval), ranked_cards(retrieval), weights))
+
+
+def _see_also(retrieval: Retrieval, cites: _Citations) -> Card | None:
+    """One more card the answer did not quote, so that a question the first cards answer only in part
+    still points to the other angle: the card that lists a question nearest to the one asked, else the
+    next card of the search; None when the answer already has MAX_CARDS sources."""
+    if len(cites.numbers) >= MAX_CARDS:
+        return None
+    candidates = [card_id for card_id, _, _ in retrieval.near_questions[:1]]
+    candidates += [r.card_id for r in retrieval.results[:SEE_ALSO_WITHIN]]
+    for card_id in candidates:
+        card = retrieval.cards.get(card_id)
+        if card is not None and card.id not in cites.numbers and card.summary:
+            return card
+    return None
+
+
 def coverage_note(retrieval: Retrieval, card: Card, weights) -> str:
     """The one line that says the handbook does not cover exactly this (or "" when it does).
 
@@ -222,11 +247,16 @@ def compose(retrieval: Retrieval, parts: Sequence[Retrieval] = ()) -> Composed:
         lines.append("")
         lines += _block(scored, matching_text(retrieval) if not parts else "", cards[scored.section.card_id], cites, weights)
 
+    see_also = _see_also(retrieval, cites)
+    if see_also is not None and len("\n".join(lines)) + len(see_also.title) + 12 <= PHONE_CHARS:
+        text = shorten(see_also.summary, SUMMARY_CHARS)  # shown in the source's excerpt, not in the answer
+        lines += ["", f"另见「{see_also.title}」 {cites.cite(see_also, [text], OVERVIEW_SECTION)}"]
+
     cited = [cards[cid] for cid in cites.numbers]
     choices: tuple[str, ...] = ()
     if retrieval.evidence.grade == "grey":
         words = matching_text(retrieval)
-        choices = suggest.did_you_mean(words, ranked_cards(retrieval), weights)
+        choices = grey_choices(retrieval, weights)
         if len(choices) < 2:  # too few close questions: the cited cards' next ones fill up to three
             extra = suggest.follow_ups(words, cited, weights, asked=choices)
             choices = (choices + tuple(q for q in extra if q not in choices))[:suggest.MAX_SUGGESTIONS]

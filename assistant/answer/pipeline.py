@@ -185,7 +185,7 @@ def _stream(q: str, turns: list[Turn], settings: Settings, searcher: SearcherLik
     cited_sources = tuple(s for s in sources if s.n in used)
     cited_cards = [retrieval.cards[s.card_id] for s in cited_sources if s.card_id in retrieval.cards]
     if retrieval.evidence.grade == "grey":
-        suggestions = suggest.did_you_mean(retrieval.plan.own, cited_cards or [lead], weights)
+        suggestions = offline.grey_choices(retrieval, weights)
     else:
         suggestions = suggest.follow_ups(retrieval.plan.own, cited_cards, weights)
     notes = []

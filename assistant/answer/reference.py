@@ -8,6 +8,12 @@ the in-scope references and the handbook's best passage, minus that of its three
 references. A question about the weather sits next to the weather questions; one about 憋单 next to
 handbook questions. Without the file (an installed copy without ``eval/``) or an embedder to read it,
 the margin is ``None`` and the scope decision uses its other evidence.
+
+The handbook's own ``questions:`` (each card lists the colloquial questions it answers) join the
+in-scope side: "两个人怎么分活" sits next to a card's "两个人的小团队怎么分工" even when no calibration
+question is near. They are embedded as queries once per set of card versions; for the shipped cards
+the vectors ship beside this module (``card-questions-<embedder>.npz``, keyed by the question's hash),
+so only edited or new questions are embedded at run time.
 """
 
 from __future__ import annotations
@@ -16,9 +22,15 @@ import hashlib
 import io
 import logging
 import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from common.fsio import write_file_atomic
+from playbook.models import Card
+
+from assistant.text import KeyedCache, card_versions
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +64,21 @@ class References:
         self.outside = outside
 
     def margin(self, query_vector, best_passage: float, exclude: str | None = None,
-               questions: tuple[list[str], list[str]] | None = None) -> float:
+               questions: tuple[list[str], list[str]] | None = None, handbook=None) -> float:
+        """``handbook``: the card questions' vectors, on the in-scope side with the calibration questions."""
         import numpy as np
 
         vec = np.asarray(query_vector, dtype=np.float32)
         inside = self.inside @ vec
+        if handbook is not None and len(handbook):
+            inside_handbook = np.asarray(handbook, dtype=np.float32) @ vec
+        else:
+            inside_handbook = np.zeros(0, dtype=np.float32)
         outside = self.outside @ vec
         if exclude is not None and questions is not None:  # leave-one-out, for calibration
             inside = np.where(np.array([q == exclude for q in questions[0]]), -1.0, inside)
             outside = np.where(np.array([q == exclude for q in questions[1]]), -1.0, outside)
-        near_in = np.sort(np.append(inside, best_passage))[::-1][:NEIGHBOURS].mean()
+        near_in = np.sort(np.concatenate([inside, inside_handbook, [best_passage]]))[::-1][:NEIGHBOURS].mean()
         near_out = np.sort(outside)[::-1][:NEIGHBOURS].mean()
         return float(near_in - near_out)
 
@@ -178,3 +195,89 @@ def _build(searcher, key: str, questions: tuple[list[str], list[str]]) -> Refere
         except OSError:
             pass  # a read-only data dir: recompute next time
     return refs
+
+
+# --- the handbook's own questions -------------------------------------------------------------------
+
+_CARD_QUESTIONS: KeyedCache = KeyedCache(size=2)
+
+
+def question_key(question: str) -> str:
+    return hashlib.sha256(question.strip().encode()).hexdigest()[:16]
+
+
+def card_questions(cards: Mapping[str, Card]) -> list[str]:
+    """Every card's ``questions:`` once, in card order."""
+    return list(dict.fromkeys(q.strip() for c in cards.values() for q in c.questions if q.strip()))
+
+
+def shipped_questions_path(embedder_name: str) -> Path:
+    return SHIPPED_DIR / f"card-questions-{_safe(embedder_name)}.npz"
+
+
+def _shipped_question_vectors(embedder_name: str) -> dict[str, object]:
+    import numpy as np
+
+    try:
+        with np.load(shipped_questions_path(embedder_name)) as saved:
+            return dict(zip((str(k) for k in saved["keys"]), saved["vectors"].astype(np.float32)))
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def save_shipped_questions(embedder_name: str, questions: Sequence[str], vectors) -> Path:
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, keys=np.array([question_key(q) for q in questions]),
+                        vectors=np.asarray(vectors, dtype=np.float16))
+    path = shipped_questions_path(embedder_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_file_atomic(path, buffer.getvalue())
+    return path
+
+
+@dataclass(frozen=True)
+class CardQuestions:
+    """The cards' own questions as unit vectors (one row each) with the card each belongs to."""
+
+    vectors: Any
+    card_ids: tuple[str, ...]
+    questions: tuple[str, ...]
+
+    def nearest(self, query_vector, k: int = 5) -> tuple[tuple[str, str, float], ...]:
+        """The ``k`` card questions nearest the query: (card id, question, cosine), nearest first."""
+        import numpy as np
+
+        sims = self.vectors @ np.asarray(query_vector, dtype=np.float32)
+        order = np.argsort(-sims)[:k]
+        return tuple((self.card_ids[i], self.questions[i], float(sims[i])) for i in order)
+
+
+def card_question_vectors(searcher, embedder_name: str, cards: Mapping[str, Card]) -> CardQuestions | None:
+    """The card questions' vectors (shipped ones reused, the rest embedded now), or None without any."""
+    def compute() -> CardQuestions | None:
+        import numpy as np
+
+        embed = getattr(getattr(searcher, "embedder", None), "embed_query_array", None)
+        shipped = _shipped_question_vectors(embedder_name)
+        rows, ids, texts = [], [], []
+        for card in cards.values():
+            for q in dict.fromkeys(q.strip() for q in card.questions if q.strip()):
+                vec = shipped.get(question_key(q))
+                if vec is None:
+                    if embed is None:
+                        continue
+                    try:
+                        vec = np.asarray(embed(q), dtype=np.float32)
+                    except Exception as exc:  # noqa: BLE001 - the margin uses the calibration questions alone
+                        log.warning("card question not embedded: %s", type(exc).__name__)
+                        continue
+                rows.append(vec)
+                ids.append(card.id)
+                texts.append(q)
+        if not rows:
+            return None
+        return CardQuestions(np.array(rows, dtype=np.float32), tuple(ids), tuple(texts))
+
+    return _CARD_QUESTIONS.get((embedder_name, card_versions(cards)), compute)

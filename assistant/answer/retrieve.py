@@ -23,8 +23,8 @@ from index.api import OVERVIEW_SECTION, SearchResult
 from playbook.models import Card
 
 from assistant.answer.lexicon import LexicalEvidence, lexicon_for
-from assistant.answer.reference import references_for
-from assistant.answer.scope import ScopeEvidence, in_scope
+from assistant.answer.reference import card_question_vectors, references_for
+from assistant.answer.scope import ScopeEvidence, followup_floor, in_scope
 from assistant.text import KeyedCache, card_document, card_versions, to_simplified
 from assistant.types import Source, Turn
 
@@ -95,6 +95,7 @@ class Retrieval:
     in_scope: bool
     cards: Mapping[str, Card] = field(default_factory=dict)
     own_words: tuple[str, ...] = ()   # content words of the question itself (resolved), for coverage
+    near_questions: tuple[tuple[str, str, float], ...] = ()  # the cards' own questions nearest the query
 
     @property
     def query(self) -> str:
@@ -109,8 +110,16 @@ def _ordinal(question: str) -> int | None:
     return int(raw) if raw.isdigit() else _CN_NUM.get(raw)
 
 
+_PRONOUN = re.compile(r"它们|它|这几[个项点条种样款步]|那几[个项点条种样款步]|这个|那个|这种|那种|这些|那些|这俩|他们|她们")
+
+
+def marked_reference(question: str) -> bool:
+    """A word pointing back to the conversation: "那……呢", "第二步", "为什么", or a pronoun anywhere."""
+    return bool(_REFERS_BACK.search(question) or _PRONOUN.search(question))
+
+
 def refers_back(question: str) -> bool:
-    return bool(_REFERS_BACK.search(question)) or len(question) <= SHORT_QUESTION
+    return marked_reference(question) or len(question) <= SHORT_QUESTION
 
 
 _VOCABULARY: KeyedCache[frozenset[str]] = KeyedCache()
@@ -156,7 +165,6 @@ def previous_step(answer: Turn, number: int) -> tuple[str, Source | None]:
     return "", None
 
 
-_PRONOUN = re.compile(r"它们|它|这个|那个|这种|那种|这些|那些|他们|她们")
 
 
 def topic_of(text: str, cards: Mapping[str, Card] | None) -> str:
@@ -178,9 +186,11 @@ def resolve_pronouns(question: str, previous: str, cards: Mapping[str, Card] | N
 
 
 def plan_query(question: str, history: Sequence[Turn] = (), searcher: SearcherLike | None = None,
-               cards: Mapping[str, Card] | None = None) -> QueryPlan:
+               cards: Mapping[str, Card] | None = None, own: ScopeEvidence | None = None) -> QueryPlan:
     """The search query for a question, carrying the conversation when the question refers back
-    (and, given the searcher and its cards, speaks the handbook's language)."""
+    (and, given the searcher and its cards, speaks the handbook's language). ``own`` is the scope
+    evidence of the question searched alone: a follow-up whose own words score below
+    :func:`followup_floor` is about something else ("那今天天气怎么样") and is not carried."""
     users = _previous(history, "user")
     answers = _previous(history, "assistant")
     if not users:
@@ -194,8 +204,16 @@ def plan_query(question: str, history: Sequence[Turn] = (), searcher: SearcherLi
         if step:
             return QueryPlan(question, f"{step} {question}", True, step, source, prev_sources)
     if refers_back(question):
-        marked = bool(_REFERS_BACK.search(question))
-        if searcher is None or cards is None or speaks_handbook(question, searcher, cards, 0.5 if marked else 0.0):
+        marked = marked_reference(question)
+        if own is not None and own.score < followup_floor(own):
+            carry = False
+        elif searcher is None or cards is None:
+            carry = True
+        elif own is not None and marked:
+            carry = True  # pointed back, and its own words do not speak against the handbook
+        else:
+            carry = speaks_handbook(question, searcher, cards, 0.5 if marked else 0.0)
+        if carry:
             resolved = resolve_pronouns(question, users[-1].content, cards)
             return QueryPlan(question, f"{context} {resolved}", True, previous_sources=prev_sources, resolved=resolved)
     return QueryPlan(question, question, previous_sources=prev_sources)
@@ -244,8 +262,10 @@ def retrieve_parts(question: str, searcher: SearcherLike) -> tuple[Retrieval, ..
 EMBED_QUERY_CHARS = 300  # the searcher embeds at most this much of a query (its vector is cached)
 
 
-def query_margin(searcher: SearcherLike, query: str, best_passage: float, embedder: str) -> float | None:
-    """The calibration margin of a query (None without references or an embedder)."""
+def query_margin(searcher: SearcherLike, query: str, best_passage: float, embedder: str,
+                 cards: Mapping[str, Card] | None = None) -> float | None:
+    """The calibration margin of a query (None without references or an embedder); the cards' own
+    questions join the in-scope references."""
     refs = references_for(searcher, embedder)
     embed = getattr(searcher, "embed_query", None)
     if refs is None or embed is None:
@@ -254,7 +274,21 @@ def query_margin(searcher: SearcherLike, query: str, best_passage: float, embedd
         vector = embed(query[:EMBED_QUERY_CHARS])
     except Exception:  # noqa: BLE001 - the margin is one piece of evidence among several
         return None
-    return refs.margin(vector, best_passage)
+    handbook = card_question_vectors(searcher, embedder, cards) if cards else None
+    return refs.margin(vector, best_passage, handbook=handbook.vectors if handbook is not None else None)
+
+
+def nearest_card_questions(searcher: SearcherLike, query: str, cards: Mapping[str, Card],
+                           embedder: str) -> tuple[tuple[str, str, float], ...]:
+    """The cards' own questions nearest the query ((card id, question, cosine), nearest first), or ()."""
+    embed = getattr(searcher, "embed_query", None)
+    handbook = card_question_vectors(searcher, embedder, cards) if embed is not None else None
+    if handbook is None:
+        return ()
+    try:
+        return handbook.nearest(embed(query[:EMBED_QUERY_CHARS]))
+    except Exception:  # noqa: BLE001 - only the 另见 line and the choices use it
+        return ()
 
 
 def gather_evidence(question: str, results: Sequence[SearchResult], cards: Mapping[str, Card], embedder: str,
@@ -268,7 +302,7 @@ def gather_evidence(question: str, results: Sequence[SearchResult], cards: Mappi
     if searcher is not None:
         lexical = lexicon_for(searcher, cards).evidence(query or question)
         if results:
-            margin = query_margin(searcher, query or question, best, embedder)
+            margin = query_margin(searcher, query or question, best, embedder, cards)
     return ScopeEvidence(
         vector=best,
         keyword=max(keywords, default=0.0),
@@ -300,12 +334,13 @@ def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, 
     question = to_simplified(question)
     history = [Turn(t.role, to_simplified(t.content), t.sources) for t in history]
     query = to_simplified(query) if query else query
-    plan = plan_query(question, history, searcher, cards)
+    embedder = _embedder(searcher)
+    alone = _search(searcher, question, cards, embedder) if history else None
+    plan = plan_query(question, history, searcher, cards, own=alone[1] if alone else None)
     if query and query != plan.query:
         plan = QueryPlan(plan.question, query, followup=True, anchor=plan.anchor, anchor_source=plan.anchor_source,
                          previous_sources=plan.previous_sources)
-    embedder = _embedder(searcher)
-    results, evidence = _search(searcher, plan.query, cards, embedder)
+    results, evidence = alone if alone and plan.query == question else _search(searcher, plan.query, cards, embedder)
     scope = in_scope(evidence)
     if not scope and not plan.followup and history and domain_terms(question, cards):
         # An elliptical follow-up we did not recognise ("主推款呢"): it uses the handbook's words but
@@ -317,4 +352,5 @@ def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, 
             if in_scope(evidence2):
                 plan, results, evidence, scope = combined, results2, evidence2, True
     own = lexicon_for(searcher, cards).content_words(plan.own) if hasattr(searcher, "tokenize") else ()
-    return Retrieval(plan, results, evidence, scope, cards, own)
+    near = nearest_card_questions(searcher, plan.query, cards, embedder) if scope else ()
+    return Retrieval(plan, results, evidence, scope, cards, own, near)

@@ -2,8 +2,8 @@
 
 - :func:`follow_ups`: two or three questions of the cited cards that the user has not just asked,
   one per card where possible, the ones closest to the question first;
-- :func:`did_you_mean`: for a question the handbook covers only loosely, the closest questions of the
-  closest cards (你是不是想问…);
+- :func:`nearest_choices`: for a question the handbook covers only loosely, the card questions nearest
+  to it by meaning (你是不是想问…); :func:`did_you_mean`, the closest by words, when there are none;
 - :func:`examples`: example questions for a refusal (one per part of the handbook, stable).
 """
 
@@ -17,6 +17,7 @@ from assistant.text import TermWeights, terms
 
 MAX_SUGGESTIONS = 3
 MIN_CHOICE_CLOSENESS = 0.1   # a 你是不是想问 choice shares at least this much of the question's words
+NEAR_CHOICE_GAP = 0.04  # a choice by meaning is at most this much (cosine) farther than the nearest one
 SAME_QUESTION = 0.7   # share of the question's (weighted) words: above it, it is the question itself
 
 
@@ -64,6 +65,25 @@ def did_you_mean(question: str, cards: Sequence[Card], weights: TermWeights, lim
         if rank not in used_cards and q not in out:
             out.append(q)
             used_cards.add(rank)
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
+def nearest_choices(near: Sequence[tuple[str, str, float]], question: str, weights: TermWeights,
+                    limit: int = MAX_SUGGESTIONS) -> tuple[str, ...]:
+    """你是不是想问 choices from the card questions nearest the question by meaning ((card id, question,
+    cosine), nearest first, as retrieval found them): one per card, not the question itself."""
+    out: list[str] = []
+    cards: set[str] = set()
+    best = near[0][2] if near else 0.0
+    for card_id, q, cosine in near:
+        if cosine < best - NEAR_CHOICE_GAP:
+            break  # much farther than the nearest one: not what was meant
+        if card_id in cards or q in out or _same(q, question, weights):
+            continue
+        out.append(q)
+        cards.add(card_id)
         if len(out) == limit:
             break
     return tuple(out)

