@@ -38,7 +38,7 @@ from assistant.answer.reference import (
     save_shipped_questions,
 )
 from assistant.answer.retrieve import EMBED_QUERY_CHARS, retrieve
-from index.api import ensure_index
+from index.api import embed_questions, ensure_index
 from settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +114,7 @@ def main() -> int:
         fresh = embed_references(searcher, (inside, outside))
         print(f"wrote {save_shipped(embedder, fresh, (inside, outside)).relative_to(ROOT)}")
         questions = card_questions(cards)
-        vectors = np.array([searcher.embedder.embed_query_array(q) for q in questions])
+        vectors = embed_questions(settings, questions)
         print(f"wrote {save_shipped_questions(embedder, questions, vectors).relative_to(ROOT)}")
     refs = references_for(searcher, embedder)
     found = card_question_vectors(searcher, embedder, cards)

@@ -54,15 +54,22 @@ class LexicalEvidence:
 # (杭州, 广东), a time (明年, 下周), a numeral. Such a word the handbook never uses is not foreign.
 NEUTRAL_TAGS = frozenset({"ns", "t", "m"})
 
+@dataclass(frozen=True)
+class GeneralChinese:
+    """jieba's dictionary: {word: frequency}, their total, and its places, times and numerals."""
+
+    frequencies: dict[str, int]
+    total: int
+    neutral: frozenset[str]
+
+
 _general_lock = threading.Lock()
-_general: dict[str, int] | None = None
-_neutral: frozenset[str] = frozenset()
-_general_total = 1
+_general: GeneralChinese | None = None
 
 
-def general_frequencies() -> tuple[dict[str, int], int]:
-    """jieba's dictionary as {word: frequency} and the total (read once per process)."""
-    global _general, _general_total, _neutral
+def general_chinese() -> GeneralChinese:
+    """jieba's dictionary, read once per process."""
+    global _general
     with _general_lock:
         if _general is None:
             import jieba
@@ -81,14 +88,8 @@ def general_frequencies() -> tuple[dict[str, int], int]:
                     total += value
                     if len(fields) > 2 and fields[2] in NEUTRAL_TAGS:
                         neutral.add(fields[0])
-            _general, _general_total, _neutral = freq, max(total, 1), frozenset(neutral)
-        return _general, _general_total
-
-
-def neutral_words() -> frozenset[str]:
-    """Places, times and numerals of jieba's dictionary (see NEUTRAL_TAGS)."""
-    general_frequencies()
-    return _neutral
+            _general = GeneralChinese(freq, max(total, 1), frozenset(neutral))
+        return _general
 
 
 class Lexicon:
@@ -104,8 +105,8 @@ class Lexicon:
             self.cards_with.update(set(words))
         self.total = max(sum(self.counts.values()), 1)
         self.n_cards = max(len(cards), 1)
-        self.general, self.general_total = general_frequencies()
-        self.neutral = neutral_words()
+        general = general_chinese()
+        self.general, self.general_total, self.neutral = general.frequencies, general.total, general.neutral
 
     def specificity(self, word: str) -> float:
         """log of the word's rate in the handbook over its rate in general Chinese."""

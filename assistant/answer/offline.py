@@ -248,9 +248,11 @@ def compose(retrieval: Retrieval, parts: Sequence[Retrieval] = ()) -> Composed:
         lines += _block(scored, matching_text(retrieval) if not parts else "", cards[scored.section.card_id], cites, weights)
 
     see_also = _see_also(retrieval, cites)
-    if see_also is not None and len("\n".join(lines)) + len(see_also.title) + 12 <= PHONE_CHARS:
+    line = f"另见「{see_also.title}」 [{len(cites.numbers) + 1}]" if see_also is not None else ""
+    if line and len("\n".join(lines + ["", line])) <= PHONE_CHARS:
         text = shorten(see_also.summary, SUMMARY_CHARS)  # shown in the source's excerpt, not in the answer
-        lines += ["", f"另见「{see_also.title}」 {cites.cite(see_also, [text], OVERVIEW_SECTION)}"]
+        cites.cite(see_also, [text], OVERVIEW_SECTION)  # numbered next, as the line says
+        lines += ["", line]
 
     cited = [cards[cid] for cid in cites.numbers]
     choices: tuple[str, ...] = ()

@@ -206,9 +206,15 @@ def question_key(question: str) -> str:
     return hashlib.sha256(question.strip().encode()).hexdigest()[:16]
 
 
+def _card_question_items(cards: Mapping[str, Card]) -> list[tuple[str, str]]:
+    """(card id, question) for every card's ``questions:``, each once per card, in card order."""
+    return [(card.id, q) for card in cards.values()
+            for q in dict.fromkeys(q.strip() for q in card.questions if q.strip())]
+
+
 def card_questions(cards: Mapping[str, Card]) -> list[str]:
     """Every card's ``questions:`` once, in card order."""
-    return list(dict.fromkeys(q.strip() for c in cards.values() for q in c.questions if q.strip()))
+    return list(dict.fromkeys(q for _, q in _card_question_items(cards)))
 
 
 def shipped_questions_path(embedder_name: str) -> Path:
@@ -262,20 +268,19 @@ def card_question_vectors(searcher, embedder_name: str, cards: Mapping[str, Card
         embed = getattr(getattr(searcher, "embedder", None), "embed_query_array", None)
         shipped = _shipped_question_vectors(embedder_name)
         rows, ids, texts = [], [], []
-        for card in cards.values():
-            for q in dict.fromkeys(q.strip() for q in card.questions if q.strip()):
-                vec = shipped.get(question_key(q))
-                if vec is None:
-                    if embed is None:
-                        continue
-                    try:
-                        vec = np.asarray(embed(q), dtype=np.float32)
-                    except Exception as exc:  # noqa: BLE001 - the margin uses the calibration questions alone
-                        log.warning("card question not embedded: %s", type(exc).__name__)
-                        continue
-                rows.append(vec)
-                ids.append(card.id)
-                texts.append(q)
+        for card_id, q in _card_question_items(cards):
+            vec = shipped.get(question_key(q))
+            if vec is None:
+                if embed is None:
+                    continue
+                try:
+                    vec = np.asarray(embed(q), dtype=np.float32)
+                except Exception as exc:  # noqa: BLE001 - the margin uses the calibration questions alone
+                    log.warning("card question not embedded: %s", type(exc).__name__)
+                    continue
+            rows.append(vec)
+            ids.append(card_id)
+            texts.append(q)
         if not rows:
             return None
         return CardQuestions(np.array(rows, dtype=np.float32), tuple(ids), tuple(texts))

@@ -267,28 +267,30 @@ def query_margin(searcher: SearcherLike, query: str, best_passage: float, embedd
     """The calibration margin of a query (None without references or an embedder); the cards' own
     questions join the in-scope references."""
     refs = references_for(searcher, embedder)
-    embed = getattr(searcher, "embed_query", None)
-    if refs is None or embed is None:
-        return None
-    try:
-        vector = embed(query[:EMBED_QUERY_CHARS])
-    except Exception:  # noqa: BLE001 - the margin is one piece of evidence among several
+    vector = _query_vector(searcher, query) if refs is not None else None
+    if vector is None:
         return None
     handbook = card_question_vectors(searcher, embedder, cards) if cards else None
     return refs.margin(vector, best_passage, handbook=handbook.vectors if handbook is not None else None)
 
 
+def _query_vector(searcher: SearcherLike, query: str):
+    """The query's vector as the searcher embeds it (cached there), or None without an embedder."""
+    embed = getattr(searcher, "embed_query", None)
+    if embed is None:
+        return None
+    try:
+        return embed(query[:EMBED_QUERY_CHARS])
+    except Exception:  # noqa: BLE001 - the margin and the nearest questions are extra evidence
+        return None
+
+
 def nearest_card_questions(searcher: SearcherLike, query: str, cards: Mapping[str, Card],
                            embedder: str) -> tuple[tuple[str, str, float], ...]:
     """The cards' own questions nearest the query ((card id, question, cosine), nearest first), or ()."""
-    embed = getattr(searcher, "embed_query", None)
-    handbook = card_question_vectors(searcher, embedder, cards) if embed is not None else None
-    if handbook is None:
-        return ()
-    try:
-        return handbook.nearest(embed(query[:EMBED_QUERY_CHARS]))
-    except Exception:  # noqa: BLE001 - only the 另见 line and the choices use it
-        return ()
+    vector = _query_vector(searcher, query)
+    handbook = card_question_vectors(searcher, embedder, cards) if vector is not None else None
+    return handbook.nearest(vector) if handbook is not None else ()
 
 
 def gather_evidence(question: str, results: Sequence[SearchResult], cards: Mapping[str, Card], embedder: str,

