@@ -76,7 +76,7 @@ class ScopeEvidence:
     embedder: str = ""
     lexical: LexicalEvidence = field(default_factory=LexicalEvidence)
     margin: float | None = None          # nearer to in-scope (+) or out-of-scope (-) calibration questions
-    followup: bool = False               # read in its conversation, which the handbook covers: never "out"
+    followup: bool = False               # carried into its conversation: "grey" down to FOLLOWUP_BELOW under the line
 
     def features(self) -> dict[str, float]:
         """The model's inputs, scaled as in the fit."""
