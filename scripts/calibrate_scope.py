@@ -48,10 +48,11 @@ CHECKS = [
     ROOT / "eval" / "answers_heldout.yaml",
     ROOT / "eval" / "answers_fresh.yaml",
     ROOT / "eval" / "answers_final.yaml",
+    ROOT / "eval" / "answers_blind.yaml",
     ROOT / "eval" / "out_of_scope.yaml",
     ROOT / "eval" / "dev_questions.yaml",
 ]
-FEATURES = ("margin", "vector", "domain", "background", "foreign", "terms")
+FEATURES = ("margin", "vector", "domain", "background", "foreign", "terms", "shopper")
 
 
 def _items(path: Path) -> list[tuple[str, bool | None, list]]:
@@ -75,7 +76,9 @@ def _fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 20000) -> 
     return w / sd, b - float((mu / sd) @ w)
 
 
-GREY_WIDTH = 2.0
+# A plain answer (grade ``in``, no "closest card" caveat) goes to at most this share of the calibration
+# set's out-of-scope questions: ``in_from`` is the lowest score (steps of 0.05) that keeps to it.
+PLAIN_OUT_SHARE = 0.025
 
 
 def equal_error_threshold(scores_in: np.ndarray, scores_out: np.ndarray) -> float:
@@ -86,13 +89,24 @@ def equal_error_threshold(scores_in: np.ndarray, scores_out: np.ndarray) -> floa
     return float(grid[int(np.argmin(gaps))])
 
 
+def plain_answer_threshold(scores_out: np.ndarray, above: float, share: float = PLAIN_OUT_SHARE) -> float:
+    """The lowest score from ``above`` up (steps of 0.05) with at most ``share`` of the out-of-scope
+    questions at or above it."""
+    for t in np.round(np.arange(above, 6.0001, 0.05), 2):
+        if np.mean(scores_out >= t) <= share:
+            return float(t)
+    return 6.0
+
+
 def _model_line(name: str, w: np.ndarray, b: float, scores_in: np.ndarray,
                 scores_out: np.ndarray) -> tuple[scope_model.Model, str]:
     out_below = equal_error_threshold(scores_in, scores_out)
     model = scope_model.Model(round(b, 3), *[round(float(v), 3) for v in w], out_below=out_below,
-                              in_from=round(out_below + GREY_WIDTH, 2))
+                              in_from=plain_answer_threshold(scores_out, out_below))
     rates = (f"  # calibration (in sample): in-scope declined {np.mean(scores_in < out_below):.1%}, "
-             f"out-of-scope answered {np.mean(scores_out >= out_below):.1%}")
+             f"out-of-scope answered {np.mean(scores_out >= out_below):.1%}, "
+             f"plainly {np.mean(scores_out >= model.in_from):.1%}; in-scope grey "
+             f"{np.mean((scores_in >= out_below) & (scores_in < model.in_from)):.1%}")
     return model, f"{name}: {model}\n{rates}"
 
 

