@@ -7,7 +7,8 @@
    without the margin feature, and prints both as ``Model(...)`` lines to paste into scope.py, with
    ``out_below`` at the equal error rate of the calibration set (as many of its in-scope questions
    declined as out-of-scope ones answered, in shares; searched in steps of 0.05 log-odds) and
-   ``in_from`` = ``out_below`` + 2 (the grey zone between answers with the closest card).
+   ``in_from`` the lowest score above it that at most ``PLAIN_OUT_SHARE`` (2.5%) of the out-of-scope
+   questions reach (the grey zone between answers with the closest card).
    ``--write-reference`` also re-embeds the calibration questions and the cards' ``questions:`` into
    the shipped reference files.
 2. Reports, for the model currently in scope.py, how each set is graded: the calibration set, and every
@@ -52,7 +53,7 @@ CHECKS = [
     ROOT / "eval" / "out_of_scope.yaml",
     ROOT / "eval" / "dev_questions.yaml",
 ]
-FEATURES = ("margin", "vector", "domain", "background", "foreign", "terms", "shopper")
+FEATURES = scope_model.FEATURES
 
 
 def _items(path: Path) -> list[tuple[str, bool | None, list]]:
@@ -81,10 +82,15 @@ def _fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 20000) -> 
 PLAIN_OUT_SHARE = 0.025
 
 
+def _thresholds(low: float, high: float) -> np.ndarray:
+    """Candidate lines from ``low`` to ``high`` in steps of 0.05 log-odds."""
+    return np.round(np.arange(low, high + 0.0001, 0.05), 2)
+
+
 def equal_error_threshold(scores_in: np.ndarray, scores_out: np.ndarray) -> float:
     """The score (steps of 0.05) where the share of in-scope questions below it comes closest to the
     share of out-of-scope questions at or above it."""
-    grid = np.round(np.arange(-3.0, 3.0001, 0.05), 2)
+    grid = _thresholds(-3.0, 3.0)
     gaps = [abs(np.mean(scores_in < t) - np.mean(scores_out >= t)) for t in grid]
     return float(grid[int(np.argmin(gaps))])
 
@@ -92,7 +98,7 @@ def equal_error_threshold(scores_in: np.ndarray, scores_out: np.ndarray) -> floa
 def plain_answer_threshold(scores_out: np.ndarray, above: float, share: float = PLAIN_OUT_SHARE) -> float:
     """The lowest score from ``above`` up (steps of 0.05) with at most ``share`` of the out-of-scope
     questions at or above it."""
-    for t in np.round(np.arange(above, 6.0001, 0.05), 2):
+    for t in _thresholds(above, 6.0):
         if np.mean(scores_out >= t) <= share:
             return float(t)
     return 6.0

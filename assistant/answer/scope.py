@@ -23,8 +23,7 @@ the question itself out). ``out_below`` is the calibration set's equal error rat
 its in-scope questions below it as of its out-of-scope ones above it), ``in_from`` the lowest score
 above it that at most 2.5% of the out-of-scope questions reach (a plain answer without the caveat goes
 to at most one in forty of them): the grey zone between is answered from the closest card, saying how
-close it is. Held-out sets
-are only measured, never fitted.
+close it is. Held-out sets are only measured, never fitted.
 """
 
 from __future__ import annotations
@@ -35,6 +34,8 @@ from assistant.answer.lexicon import LexicalEvidence
 
 # Feature scaling used by the fit (scripts/calibrate_scope.py); keep both in step.
 VECTOR_CENTRE = 0.88
+# The model's inputs (ScopeEvidence.features), each weighted by the Model field of the same name.
+FEATURES = ("margin", "vector", "domain", "background", "foreign", "terms", "shopper")
 
 
 # A follow-up ("那卖蜜蜡呢", "怎么让他们升级") is read in its conversation unless its own words speak against
@@ -126,10 +127,7 @@ class ScopeEvidence:
 
 
 def score_with(model: Model, features: dict[str, float]) -> float:
-    return (model.bias + model.margin * features["margin"] + model.vector * features["vector"]
-            + model.domain * features["domain"] + model.background * features["background"]
-            + model.foreign * features["foreign"] + model.terms * features["terms"]
-            + model.shopper * features["shopper"])
+    return model.bias + sum(getattr(model, name) * features[name] for name in FEATURES)
 
 
 def _lexical_score(evidence: ScopeEvidence) -> float:

@@ -152,3 +152,11 @@ def test_a_carried_follow_up_is_never_below_grey_unless_far_below_the_line():
     assert carried.grade == ("grey" if weak.score >= model.out_below - 1.5 else "out")
     far = dataclasses.replace(carried, lexical=LexicalEvidence((), 0.0, ("股票", "开户"), 2), margin=-0.03)
     assert far.grade == "out" and carried.to_json()["followup"] is True
+
+
+def test_the_model_weighs_each_feature_by_the_field_of_its_name_in_the_fits_order():
+    from assistant.answer.scope import FEATURES, Model
+
+    weights = [f.name for f in dataclasses.fields(Model)][1:1 + len(FEATURES)]
+    assert weights == list(FEATURES)  # calibrate_scope.py builds Model(bias, *weights in FEATURES order, ...)
+    assert tuple(STRONG.features()) == FEATURES
