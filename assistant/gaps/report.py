@@ -105,7 +105,8 @@ def gaps(store, settings: Settings | None = None, days: int | None = None, simil
 
 def _gap(rows: list[dict]) -> Gap:
     wordings = Counter(r["question"].strip() for r in rows)
-    latest = max(rows, key=lambda r: r["created_at"])
+    # the latest: by time, then by log order (rows come oldest first; two answers may share a second)
+    latest = max(enumerate(rows), key=lambda ir: (ir[1]["created_at"], ir[0]))[1]
     question = max(wordings, key=lambda q: (wordings[q], q == latest["question"].strip()))
     counts = Counter(r["gap"] for r in rows)
     reason = max(REASONS, key=lambda r: (counts.get(r, 0), -REASONS.index(r)))
