@@ -50,6 +50,7 @@ CHECKS = [
     ROOT / "eval" / "answers_fresh.yaml",
     ROOT / "eval" / "answers_final.yaml",
     ROOT / "eval" / "answers_blind.yaml",
+    ROOT / "eval" / "answers_blind2.yaml",
     ROOT / "eval" / "out_of_scope.yaml",
     ROOT / "eval" / "dev_questions.yaml",
 ]

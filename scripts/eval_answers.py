@@ -34,6 +34,7 @@ SETS = {
     "answers fresh": ROOT / "eval" / "answers_fresh.yaml",
     "answers final": ROOT / "eval" / "answers_final.yaml",
     "answers blind": ROOT / "eval" / "answers_blind.yaml",
+    "answers blind 2": ROOT / "eval" / "answers_blind2.yaml",
     "out-of-scope": ROOT / "eval" / "out_of_scope.yaml",
     "out-of-scope (tests)": ROOT / "tests" / "assistant" / "data" / "out_of_scope.yaml",
 }

@@ -41,16 +41,28 @@ _NUMBER = re.compile(r"^[0-9.%+\-]+$|^[a-z]$|^[0-9零一二两三四五六七八
 # A shopper's or viewer's own perspective: "(I) bought ... and it has not come / I want it refunded", or
 # the role named. A seller speaking of buyers ("买家说没收到货", "顾客买的东西要退款") does not match.
 _BOUGHT = re.compile(
-    r"(?:^|我|在|从|网上|刚)[^，,。？?！!]{0,10}(?:买|下单|下了单|拍)(?:了|的|过)[^，,。？?！!]{0,12}"
-    r"(?:发货|物流|快递|退款|退钱|退货|换货|换码|售后|赠品|发票|到货|收到|不合身|码数|坏了)"
+    r"(?:^|我|在|从|网上|刚)[^，,。？?！!]{0,10}(?:买|下单|下了单|拍|抢)(?:了|的|过|到)[^？?！!]{0,14}"
+    r"(?:发货|物流|快递|退款|退钱|退货|换货|换码|售后|赠品|发票|到货|收到|不合身|码数|坏了|不一样|货不对板)"
 )
-_SELLER_SIDE = re.compile(r"买家|顾客|客户|粉丝|用户|消费者|客人|家人们|宝宝们")
+# one's own parcel, refund or payment, not a shop's: "我寄给我姐的快递", "驿站把我的快递弄丢了", "我要怎么申请退货",
+# "想给我妈寄年货"
+_OWN_PARCEL = re.compile(
+    r"我(?:的|寄的|寄给[^，,。？?！!]{1,6}的)(?:快递|包裹)|(?:驿站|快递员)[^，,。？?！!]{0,6}我的"
+    r"|我(?:要|想|该)(?:怎么|咋)?(?:申请)?(?:退货|退款)|(?:忍不住|控制不住)(?:买|下单|剁手)"
+    r"|(?:给我|寄给我)(?:妈|爸|姐|哥|弟|妹|爷|奶|家里|朋友|对象)"
+)
+_SELLER_SIDE = re.compile(r"买家|顾客|客户|粉丝|用户|消费者|客人|家人们|宝宝们|有人|场控|中控|客服|公屏|评论区")
+_SHOP_WORDS = re.compile(r"发货|发出|差评|被骂|店铺|小店|商品|直播间的单")  # "我的快递发货慢被骂了" is a shop's
 _ROLE = re.compile(r"(?:作为|我是|我只是)(?:一[个名]|个)?(?:买家|消费者|观众|顾客)")
 
 
 def asked_as_shopper(question: str) -> bool:
     """Whether a question is asked from the shopper's or viewer's side of the counter."""
-    return bool(_ROLE.search(question) or (_BOUGHT.search(question) and not _SELLER_SIDE.search(question)))
+    if _ROLE.search(question):
+        return True
+    if _SELLER_SIDE.search(question):
+        return False
+    return bool(_BOUGHT.search(question) or (_OWN_PARCEL.search(question) and not _SHOP_WORDS.search(question)))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from playbook.models import Card
 
 from assistant.answer.lexicon import LexicalEvidence, lexicon_for
 from assistant.answer.reference import card_question_vectors, references_for
+from assistant.answer.referents import head_noun_term, listed_item
 from assistant.answer.scope import ScopeEvidence, followup_floor, in_scope
 from assistant.text import KeyedCache, card_document, card_versions, to_simplified
 from assistant.types import Source, Turn
@@ -35,10 +36,11 @@ SHORT_QUESTION = 8          # characters: a question this short rarely stands al
 CONTEXT_CHARS = 160         # at most this much of earlier questions goes into a follow-up query
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个]")
+_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个种款类招]")
 _REFERS_BACK = re.compile(
     r"^(那|那么|那如果|还有|另外|然后|再|所以|其次|这个|那个|这些|那些|这样|它|他们|她们|上面|刚才|前面|你说的|按你说的)"
-    r"|第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个]|上面|上述|刚才|前面说|你说的|具体(点|些|一点|怎么|说说)?|详细|展开|举个例子|为什么|(呢|吗)[？?]?$"
+    r"|第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个种款类招]|上面|上述|刚才|前面说|你说的|具体(点|些|一点|怎么|说说)?|详细|展开|举个例子|为什么|(呢|吗)[？?]?$"
+    r"|(之后|以后|然后|完了|接下来|下一步)呢|这段时间|这个阶段|这期间|这么(搞|做|弄|播)|这样(搞|做|弄|播)"
 )
 
 
@@ -153,6 +155,8 @@ def _previous(history: Sequence[Turn], role: str) -> list[Turn]:
 def previous_step(answer: Turn, number: int) -> tuple[str, Source | None]:
     """The text of the numbered item ``number`` of an earlier answer and the source it cites."""
     items = re.findall(r"(?m)^\s*(\d{1,2})[.、．)]\s*(.+)$", answer.content)
+    if not items:  # numbered inline: "几个要点：1. 背景简洁；2. 灯光用主灯加补光灯；3. ……"
+        items = re.findall(r"(?:^|[：:；;。，,\s])(\d{1,2})[.、．)]\s*([^；;。\n]+)", answer.content)
     for raw, text in items:
         if int(raw) == number:
             cited = re.findall(r"\[(\d{1,3})\]", text)
@@ -177,8 +181,12 @@ def topic_of(text: str, cards: Mapping[str, Card] | None) -> str:
     return core[:12]
 
 
-def resolve_pronouns(question: str, previous: str, cards: Mapping[str, Card] | None) -> str:
-    """"这个会不会违规啊" after "憋单是什么" -> "憋单会不会违规啊" (the first pronoun only)."""
+def resolve_pronouns(question: str, previous: str, cards: Mapping[str, Card] | None, answer: str = "") -> str:
+    """"这个会不会违规啊" after "憋单是什么" -> "憋单会不会违规啊" (the first pronoun only); a demonstrative
+    with a head noun names a term of the previous ``answer`` ("这个分" -> "店铺体验分")."""
+    phrase, term = head_noun_term(question, answer, domain_vocabulary(cards)) if cards else ("", "")
+    if term:
+        return question.replace(phrase, term, 1)
     topic = topic_of(previous, cards)
     if not topic or not _PRONOUN.search(question):
         return question
@@ -203,6 +211,9 @@ def plan_query(question: str, history: Sequence[Turn] = (), searcher: SearcherLi
         step, source = previous_step(last_answer, number)
         if step:
             return QueryPlan(question, f"{step} {question}", True, step, source, prev_sources)
+        item = listed_item(last_answer.content, number, domain_vocabulary(cards) if cards else ())
+        if item:  # a list written as prose ("引流款拉人、福利款留人……"): the item, in the conversation
+            return QueryPlan(question, f"{item} {question}", True, item, None, prev_sources)
     if refers_back(question):
         marked = marked_reference(question)
         if own is not None and own.score < followup_floor(own):
@@ -214,7 +225,7 @@ def plan_query(question: str, history: Sequence[Turn] = (), searcher: SearcherLi
         else:
             carry = speaks_handbook(question, searcher, cards, 0.5 if marked else 0.0)
         if carry:
-            resolved = resolve_pronouns(question, users[-1].content, cards)
+            resolved = resolve_pronouns(question, users[-1].content, cards, last_answer.content if last_answer else "")
             return QueryPlan(question, f"{context} {resolved}", True, previous_sources=prev_sources, resolved=resolved)
     return QueryPlan(question, question, previous_sources=prev_sources)
 

@@ -120,6 +120,21 @@ def test_follow_up_on_a_numbered_step_resolves_that_step(index_settings, searche
     assert step_two in again.rewritten_question
 
 
+@pytest.mark.parametrize("history, follow_q, resolved, topic", [
+    # an ordinal over a list written as prose: the listed item is searched
+    ([Turn("user", "直播间怎么留人"), Turn("assistant", "三件事：开场先给福利、多抛问题让大家互动、讲品要有节奏。")],
+     "第二个具体怎么弄", "多抛问题让大家互动", "interaction"),
+    # a demonstrative with a head noun: the previous answer's term
+    ([Turn("user", "差评多了有什么影响"), Turn("assistant", "会拉低店铺体验分，分低了推流和活动报名都受影响。")],
+     "这个分怎么拉回来", "店铺体验分", "store-score"),
+])
+def test_follow_up_resolves_what_the_previous_answer_named(history, follow_q, resolved, topic, index_settings, searcher):
+    follow = answer_question(follow_q, history, settings=index_settings, searcher=searcher)
+    assert follow.in_scope
+    assert resolved in follow.rewritten_question
+    assert any(topic in s.topics for s in follow.sources[:3])
+
+
 def test_follow_up_alone_would_be_out_of_scope_but_not_in_context(index_settings, searcher):
     alone = answer_question("那具体怎么做呢？", settings=index_settings, searcher=searcher)
     assert alone.in_scope is False
