@@ -55,10 +55,9 @@ def head_noun_term(question: str, answer: str, terms: Sequence[str]) -> tuple[st
     match = _HEAD.search(question or "")
     if not match or not answer:
         return "", ""
-    for head in (match.group(1), match.group(1)[:1]):
+    for head in dict.fromkeys((match.group(1), match.group(1)[:1])):  # "这个分数" then "这个分"
         candidates = [(answer.find(t), -len(t), t) for t in terms
                       if len(t) > len(head) and t.endswith(head) and t in answer]
         if candidates:
-            phrase = match.group(0)[: len(match.group(0)) - len(match.group(1)) + len(head)]
-            return phrase, min(candidates)[2]
+            return question[match.start():match.start(1) + len(head)], min(candidates)[2]
     return "", ""

@@ -36,10 +36,11 @@ SHORT_QUESTION = 8          # characters: a question this short rarely stands al
 CONTEXT_CHARS = 160         # at most this much of earlier questions goes into a follow-up query
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个种款类招]")
+_ORDINAL_PATTERN = r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个种款类招]"
+_ORDINAL = re.compile(_ORDINAL_PATTERN)
 _REFERS_BACK = re.compile(
     r"^(那|那么|那如果|还有|另外|然后|再|所以|其次|这个|那个|这些|那些|这样|它|他们|她们|上面|刚才|前面|你说的|按你说的)"
-    r"|第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个种款类招]|上面|上述|刚才|前面说|你说的|具体(点|些|一点|怎么|说说)?|详细|展开|举个例子|为什么|(呢|吗)[？?]?$"
+    rf"|{_ORDINAL_PATTERN}|上面|上述|刚才|前面说|你说的|具体(点|些|一点|怎么|说说)?|详细|展开|举个例子|为什么|(呢|吗)[？?]?$"
     r"|(之后|以后|然后|完了|接下来|下一步)呢|这段时间|这个阶段|这期间|这么(搞|做|弄|播)|这样(搞|做|弄|播)"
 )
 
