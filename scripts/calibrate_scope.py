@@ -48,6 +48,8 @@ CHECKS = [
     ROOT / "tests" / "index" / "data" / "paraphrase_questions.yaml",
     ROOT / "eval" / "answers_heldout.yaml",
     ROOT / "eval" / "answers_fresh.yaml",
+    ROOT / "eval" / "answers_blind3.yaml",
+    ROOT / "eval" / "answers_blind4.yaml",
     ROOT / "eval" / "answers_final.yaml",
     ROOT / "eval" / "answers_blind.yaml",
     ROOT / "eval" / "answers_blind2.yaml",

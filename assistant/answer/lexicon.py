@@ -54,15 +54,28 @@ _OWN_PARCEL = re.compile(
 _SELLER_SIDE = re.compile(r"买家|顾客|客户|粉丝|用户|消费者|客人|家人们|宝宝们|有人|场控|中控|客服|公屏|评论区")
 _SHOP_WORDS = re.compile(r"发货|发出|差评|被骂|店铺|小店|商品|直播间的单")  # "我的快递发货慢被骂了" is a shop's
 _ROLE = re.compile(r"(?:作为|我是|我只是)(?:一[个名]|个)?(?:买家|消费者|观众|顾客)")
+# Not a seller either: applying for a job ("想去直播公司应聘主播"), gossip about famous streamers' takings or
+# names ("带货一哥一场进账上亿", "那个女主播叫啥"); and, unless buyers are the subject, one's own skin after using
+# a product ("那个面霜我用了脸过敏").
+_NOT_SELLING = re.compile(
+    r"应聘|求职|投简历|去面试|面试官"
+    r"|(?:一哥|一姐|头部主播|大主播|顶流|网红|明星)[^，,。？?！!]{0,10}(?:进账|收入|赚了|挣了|赚多少|挣多少|身价|年薪|真名|叫啥|叫什么)"
+    r"|主播(?:真名|本名)|(?:那个|这个)[男女]?主播叫(?:啥|什么)"
+)
+_OWN_REACTION = re.compile(
+    r"我(?:用了|吃了|抹了|涂了|擦了|戴了|穿了)[^，,。？?！!]{0,6}(?:过敏|长痘|烂脸|拉肚子|不舒服|发红|起疹|红肿|刺痛|发痒)"
+)
 
 
 def asked_as_shopper(question: str) -> bool:
-    """Whether a question is asked from the shopper's or viewer's side of the counter."""
-    if _ROLE.search(question):
+    """Whether a question is asked from the shopper's or viewer's side of the counter (or by someone else
+    who is not selling: a job applicant, a fan curious about famous streamers)."""
+    if _ROLE.search(question) or _NOT_SELLING.search(question):
         return True
     if _SELLER_SIDE.search(question):
         return False
-    return bool(_BOUGHT.search(question) or (_OWN_PARCEL.search(question) and not _SHOP_WORDS.search(question)))
+    own_parcel = _OWN_PARCEL.search(question) and not _SHOP_WORDS.search(question)
+    return bool(_OWN_REACTION.search(question) or _BOUGHT.search(question) or own_parcel)
 
 
 @dataclass(frozen=True)
@@ -82,9 +95,10 @@ class LexicalEvidence:
                 "foreign_words": list(self.foreign), "content_words": self.content, "shopper": self.shopper}
 
 
-# jieba's part-of-speech tags of words that say where, when or how many, not what about: a place
-# (杭州, 广东), a time (明年, 下周), a numeral. Such a word the handbook never uses is not foreign.
-NEUTRAL_TAGS = frozenset({"ns", "t", "m"})
+# jieba's part-of-speech tags of words that say where, when, how many or how, not what about: a place
+# (杭州, 广东), a time (明年, 下周), a numeral, an adverb (暗中, 偷偷), an idiom or set phrase (莫名其妙,
+# 是真是假), a descriptive word (稀里糊涂). Such a word the handbook never uses is not foreign.
+NEUTRAL_TAGS = frozenset({"ns", "t", "m", "d", "i", "l", "z"})
 
 @dataclass(frozen=True)
 class GeneralChinese:

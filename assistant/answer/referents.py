@@ -18,6 +18,7 @@ from collections.abc import Sequence
 _SENTENCES = re.compile(r"[。！？!?；;\n]+")
 _ITEM_SEPARATORS = (re.compile(r"\s*[、]\s*"), re.compile(r"\s*[×x＊*+＋/／]\s*"), re.compile(r"\s*[，,]\s*"))
 _ITEM_END = re.compile(r"[，,：:（(]")
+_LAST_JOIN = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:加上|以及|还有|加|和|及|跟|与)(?=[\u4e00-\u9fff]{2})")
 MIN_LIST_ITEMS = 2
 MAX_ITEM_CHARS = 16
 
@@ -25,17 +26,21 @@ _HEAD = re.compile(r"(?:这个|那个|这种|那种|这项|那项|这条|那条)
 
 
 def listed_item(answer: str, number: int, terms: Sequence[str] = ()) -> str:
-    """The ``number``-th item (1-based) of the longest prose list in ``answer``, trimmed to its opening
-    words; "" when no sentence lists that many items. ``terms`` (the handbook's domain terms, longest
+    """The ``number``-th item (1-based; -1 for the last) of the longest prose list in ``answer``, trimmed
+    to its opening words; "" when no sentence lists that many items. ``terms`` (the handbook's domain terms, longest
     first) trim the first item's lead-in ("可以拆成流量" -> "流量")."""
     best: list[str] = []
     for sentence in _SENTENCES.split(answer or ""):
         for separator in _ITEM_SEPARATORS:
             items = [i for i in separator.split(sentence.strip()) if i]
+            if separator is _ITEM_SEPARATORS[0] and len(items) >= MIN_LIST_ITEMS:
+                items = items[:-1] + _joined_last(items[-1])
             if len(items) >= MIN_LIST_ITEMS and len(items) > len(best):
                 best = items
             if len(items) >= MIN_LIST_ITEMS:
                 break  # the first separator that makes a list is the list's own
+    if number < 0:  # "最后这一步": the last item
+        number = len(best)
     if not 1 <= number <= len(best):
         return ""
     item = best[number - 1]
@@ -45,6 +50,16 @@ def listed_item(answer: str, number: int, terms: Sequence[str] = ()) -> str:
         if found and not item.startswith(found[0]):
             item = item[item.index(found[0]):]
     return _ITEM_END.split(item, maxsplit=1)[0].strip()[:MAX_ITEM_CHARS]
+
+
+def _joined_last(item: str) -> list[str]:
+    """"辅光加轮廓光：……" -> ["辅光", "轮廓光：……"]: the last item of a 、 list may name two, joined by a
+    conjunction within its opening words."""
+    head = _ITEM_END.split(item, maxsplit=1)[0]
+    if len(head) > MAX_ITEM_CHARS:
+        return [item]
+    parts = _LAST_JOIN.split(item, maxsplit=1)
+    return parts if len(parts) == 2 and len(parts[0]) < len(head) else [item]
 
 
 def head_noun_term(question: str, answer: str, terms: Sequence[str]) -> tuple[str, str]:

@@ -36,12 +36,13 @@ SHORT_QUESTION = 8          # characters: a question this short rarely stands al
 CONTEXT_CHARS = 160         # at most this much of earlier questions goes into a follow-up query
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_ORDINAL_PATTERN = r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*[步条点项个种款类招]"
+_ORDINAL_PATTERN = r"(?:第\s*([一二两三四五六七八九十]|\d{1,2})|最后(?:这|那)?一?)\s*[步条点项个种款类招](?![月天周年小分钟])"
 _ORDINAL = re.compile(_ORDINAL_PATTERN)
 _REFERS_BACK = re.compile(
     r"^(那|那么|那如果|还有|另外|然后|再|所以|其次|这个|那个|这些|那些|这样|它|他们|她们|上面|刚才|前面|你说的|按你说的)"
     rf"|{_ORDINAL_PATTERN}|上面|上述|刚才|前面说|你说的|具体(点|些|一点|怎么|说说)?|详细|展开|举个例子|为什么|(呢|吗)[？?]?$"
     r"|(之后|以后|然后|完了|接下来|下一步)呢|这段时间|这个阶段|这期间|这么(搞|做|弄|播)|这样(搞|做|弄|播)"
+    r"|(选|用|拍|挑|上)?哪一?[种个样类款招](好|合适|比较好|更好|最好|划算)?[？?]?$"  # "选哪种": the options came before
 )
 
 
@@ -110,10 +111,12 @@ def _ordinal(question: str) -> int | None:
     if not match:
         return None
     raw = match.group(1)
+    if raw is None:
+        return -1  # "最后这一步": the last one
     return int(raw) if raw.isdigit() else _CN_NUM.get(raw)
 
 
-_PRONOUN = re.compile(r"它们|它|[这那](?:几|[两三四五六七八九十]|\d{1,2})[个项点条种样款步招]|这个|那个|这种|那种|这些|那些|这俩|他们|她们")
+_PRONOUN = re.compile(r"它们|它|[这那](?:几|[一两三四五六七八九十]|\d{1,2})[个项点条种样款步招]|这个|那个|这种|那种|这些|那些|这俩|他们|她们")
 
 
 def marked_reference(question: str) -> bool:
@@ -158,6 +161,8 @@ def previous_step(answer: Turn, number: int) -> tuple[str, Source | None]:
     items = re.findall(r"(?m)^\s*(\d{1,2})[.、．)]\s*(.+)$", answer.content)
     if not items:  # numbered inline: "几个要点：1. 背景简洁；2. 灯光用主灯加补光灯；3. ……"
         items = re.findall(r"(?:^|[：:；;。，,\s])(\d{1,2})[.、．)]\s*([^；;。\n]+)", answer.content)
+    if number < 0 and items:  # "最后这一步": the last numbered item
+        number = int(items[-1][0])
     for raw, text in items:
         if int(raw) == number:
             cited = re.findall(r"\[(\d{1,3})\]", text)
@@ -214,7 +219,7 @@ def plan_query(question: str, history: Sequence[Turn] = (), searcher: SearcherLi
             return QueryPlan(question, f"{step} {question}", True, step, source, prev_sources)
         item = listed_item(last_answer.content, number, domain_vocabulary(cards) if cards else ())
         if item:  # a list written as prose ("引流款拉人、福利款留人……"): the item, in the conversation
-            return QueryPlan(question, f"{item} {question}", True, item, None, prev_sources)
+            return QueryPlan(question, f"{users[-1].content} {item} {question}", True, item, None, prev_sources)
     if refers_back(question):
         marked = marked_reference(question)
         if own is not None and own.score < followup_floor(own):
