@@ -11,7 +11,9 @@ jieba's shipped dictionary; no topic word list is written here.
 One cue is about who asks, not what about: the handbook is written for sellers, and a question asked as
 a shopper or viewer ("我在直播间买的衣服不发货", "作为买家在哪看物流") is about the other side of the
 counter even when its words are the handbook's. :func:`asked_as_shopper` reads that perspective (first person
-plus what a buyer waits for, or a buyer's or viewer's role named); the scope fit weighs it.
+plus what a buyer waits for, or a buyer's or viewer's role named; also a job applicant or a fan's gossip);
+:func:`asked_as_seller` reads the other one (the seller's own room, audience or operations). The scope fit
+weighs both.
 """
 
 from __future__ import annotations
@@ -55,16 +57,37 @@ _SELLER_SIDE = re.compile(r"买家|顾客|客户|粉丝|用户|消费者|客人|
 _SHOP_WORDS = re.compile(r"发货|发出|差评|被骂|店铺|小店|商品|直播间的单")  # "我的快递发货慢被骂了" is a shop's
 _ROLE = re.compile(r"(?:作为|我是|我只是)(?:一[个名]|个)?(?:买家|消费者|观众|顾客)")
 # Not a seller either: applying for a job ("想去直播公司应聘主播"), gossip about famous streamers' takings or
-# names ("带货一哥一场进账上亿", "那个女主播叫啥"); and, unless buyers are the subject, one's own skin after using
-# a product ("那个面霜我用了脸过敏").
+# names ("带货一哥一场进账上亿", "那个女主播叫啥"), a viewer in someone else's room ("我在别人直播间连麦被录屏");
+# and, unless buyers are the subject, one's own skin after using a product ("那个面霜我用了脸过敏") or being told
+# to pay privately ("主播让我私下转账"; "顾客让我私下转账" is a seller's question).
 _NOT_SELLING = re.compile(
     r"应聘|求职|投简历|去面试|面试官"
     r"|(?:一哥|一姐|头部主播|大主播|顶流|网红|明星)[^，,。？?！!]{0,10}(?:进账|收入|赚了|挣了|赚多少|挣多少|身价|年薪|真名|叫啥|叫什么)"
-    r"|主播(?:真名|本名)|(?:那个|这个)[男女]?主播叫(?:啥|什么)"
+    r"|主播(?:真名|本名)|(?:那个|这个)[男女]?主播叫(?:啥|什么)|主播[^？?]{0,20}[她他]叫(?:啥|什么)"
+    r"|我在别人(?:的)?直播间"
 )
 _OWN_REACTION = re.compile(
     r"我(?:用了|吃了|抹了|涂了|擦了|戴了|穿了)[^，,。？?！!]{0,6}(?:过敏|长痘|烂脸|拉肚子|不舒服|发红|起疹|红肿|刺痛|发痒)"
+    r"|让我[^，,。？?！!]{0,6}(?:私下|转账|打钱)"
 )
+
+
+# The seller's own voice: their room, shop or account ("我的直播间", "咱家的货"), their audience as a third
+# party acted on or described ("让大家愿意在公屏打字", "公屏有人一直问东问西", "进来的人都不说话"), their own
+# operations ("我们开播", "我想卖").
+_SELLER_VOICE = re.compile(
+    r"我(?:的|们的?|家的?)?(?:直播间|小店|店铺|店|账号|号|团队|主播|场子|货盘|货|粉丝|老粉|场观|在线)"
+    r"|咱(?:们)?(?:家|的)?(?:直播间|店|号|货)|自家"
+    r"|(?:让|叫|带|逼|留住|引导)(?:大家|家人们|老铁|观众|粉丝|顾客|买家|新人|新粉|进来的人)"
+    r"|(?:大家|家人们|老铁们|观众|顾客|买家|有人|进来的人|新进来的人?)(?:都|老是|一直|总是|就)?"
+    r"(?:不|没|走|划走|问|说|嫌|要|在|刷|骂|催)"
+    r"|(?:我|我们)(?:刚|想|准备|打算|每天|天天|一直)?(?:开播|下播|带货|上架|挂车|投流|起号|播|卖)"
+)
+
+
+def asked_as_seller(question: str) -> bool:
+    """Whether a question speaks in the seller's voice (their room, audience or operations)."""
+    return bool(_SELLER_VOICE.search(question)) and not asked_as_shopper(question)
 
 
 def asked_as_shopper(question: str) -> bool:
@@ -85,6 +108,7 @@ class LexicalEvidence:
     foreign: tuple[str, ...] = ()      # words general Chinese knows and the handbook never uses
     content: int = 0                   # content tokens in all
     shopper: bool = False              # asked as a shopper or viewer ("我买的……不发货", "作为买家")
+    seller: bool = False               # asked in the seller's voice ("让大家愿意在公屏打字", "我的直播间")
 
     @property
     def foreign_share(self) -> float:
@@ -92,7 +116,8 @@ class LexicalEvidence:
 
     def to_json(self) -> dict:
         return {"domain_words": list(self.domain), "background": round(self.background, 2),
-                "foreign_words": list(self.foreign), "content_words": self.content, "shopper": self.shopper}
+                "foreign_words": list(self.foreign), "content_words": self.content, "shopper": self.shopper,
+                "seller": self.seller}
 
 
 # jieba's part-of-speech tags of words that say where, when, how many or how, not what about: a place
@@ -202,7 +227,7 @@ class Lexicon:
             elif kind == "foreign":
                 foreign.append(word)
         return LexicalEvidence(tuple(dict.fromkeys(domain)), background, tuple(dict.fromkeys(foreign)), content,
-                               asked_as_shopper(question))
+                               asked_as_shopper(question), asked_as_seller(question))
 
 
 _LEXICONS: KeyedCache[Lexicon] = KeyedCache(size=2)

