@@ -1,0 +1,35 @@
+"""The measured question sets themselves: each loads as an ``assistant eval`` file, names only real topics,
+and keeps its in-scope and out-of-scope questions apart (pure: no index)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from assistant.answer.evaluate import load_eval_file
+from tests.support.paths import EVAL_DIR, REPO_ROOT
+
+pytestmark = pytest.mark.pure
+
+ANSWER_SETS = sorted(EVAL_DIR.glob("answers_*.yaml")) + [EVAL_DIR / "scope_calibration.yaml"]
+TOPICS = {t["id"] for t in yaml.safe_load((REPO_ROOT / "playbook" / "topics.yaml").read_text(encoding="utf-8"))["topics"]}
+
+
+@pytest.mark.parametrize("path", ANSWER_SETS, ids=lambda p: p.name)
+def test_every_answer_set_loads_and_names_only_real_topics(path):
+    items = load_eval_file(path)
+    inside = [i for i in items if not i.get("out_of_scope")]
+    outside = [i for i in items if i.get("out_of_scope")]
+    assert len(inside) >= 40 and len(outside) >= 50, f"{path.name}: {len(inside)} in, {len(outside)} out"
+    unknown = sorted({t for i in inside for t in i["topics"]} - TOPICS)
+    assert not unknown, f"{path.name}: topics not in playbook/topics.yaml: {unknown}"
+    both = {i["q"] for i in inside} & {i["q"] for i in outside}
+    assert not both, f"{path.name}: asked both in and out of scope: {sorted(both)[:3]}"
+
+
+def test_the_blind_sets_do_not_repeat_each_other():
+    seen: dict[str, str] = {}
+    for path in sorted(EVAL_DIR.glob("answers_blind*.yaml")):
+        for item in load_eval_file(path):
+            assert item["q"] not in seen, f"{item['q']!r} in {path.name} and {seen.get(item['q'])}"
+            seen[item["q"]] = path.name
