@@ -173,13 +173,24 @@ def grey_choices(retrieval: Retrieval, weights) -> tuple[str, ...]:
             or suggest.did_you_mean(matching_text(retrieval), ranked_cards(retrieval), weights))
 
 
+def _uses_any(card: Card | None, terms) -> bool:
+    if card is None:
+        return False
+    text = f"{card.title} {card.summary} {' '.join(card.keywords)} {card.body}".lower()
+    return any(term in text for term in terms)
+
+
 def _see_also(retrieval: Retrieval, cites: _Citations) -> Card | None:
     """One more card the answer did not quote, so that a question the first cards answer only in part
-    still points to the other angle: the card that lists a question nearest to the one asked, else the
-    next card of the search; None when the answer already has MAX_CARDS sources."""
+    still points to the other angle: the card that lists a question nearest to the one asked (unless the
+    question names handbook terms and that card uses none of them: "直播间人气掉了怎么办" is near "主播要离职了，
+    直播间怎么办" by shape only), else the next card of the search; None when the answer already has
+    MAX_CARDS sources."""
     if len(cites.numbers) >= MAX_CARDS:
         return None
-    candidates = [card_id for card_id, _, _ in retrieval.near_questions[:1]]
+    terms = retrieval.evidence.domain_terms
+    candidates = [card_id for card_id, _, _ in retrieval.near_questions[:1]
+                  if not terms or _uses_any(retrieval.cards.get(card_id), terms)]
     candidates += [r.card_id for r in retrieval.results[:SEE_ALSO_WITHIN]]
     for card_id in candidates:
         card = retrieval.cards.get(card_id)

@@ -125,6 +125,14 @@ def test_see_also_line_names_the_next_card_of_the_search_by_title(index_settings
     assert source.excerpt and source.excerpt in shipped_cards[source.card_id].summary
 
 
+def test_see_also_skips_a_card_near_by_the_questions_shape_only(index_settings, searcher):
+    # "直播间人气掉了怎么办" is nearest, by meaning, to the departure card's "主播要离职了，直播间怎么办？";
+    # that card never speaks of 人气掉了, so the 另见 line names a card the search found for it instead
+    answer = answer_question("直播间人气掉了怎么办？", settings=index_settings, searcher=searcher)
+    lines = [line for line in answer.answer.splitlines() if line.startswith("另见「")]
+    assert lines and "host-departure" not in {s.card_id for s in answer.sources}
+
+
 # --- the LLM path (faked): same grade, same honest first line ----------------------------------
 
 
