@@ -50,6 +50,7 @@ CHECKS = [
     ROOT / "eval" / "answers_fresh.yaml",
     ROOT / "eval" / "answers_blind3.yaml",
     ROOT / "eval" / "answers_blind4.yaml",
+    ROOT / "eval" / "answers_blind5.yaml",
     ROOT / "eval" / "answers_final.yaml",
     ROOT / "eval" / "answers_blind.yaml",
     ROOT / "eval" / "answers_blind2.yaml",

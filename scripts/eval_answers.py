@@ -37,6 +37,7 @@ SETS = {
     "answers blind 2": ROOT / "eval" / "answers_blind2.yaml",
     "answers blind 3": ROOT / "eval" / "answers_blind3.yaml",
     "answers blind 4": ROOT / "eval" / "answers_blind4.yaml",
+    "answers blind 5": ROOT / "eval" / "answers_blind5.yaml",
     "out-of-scope": ROOT / "eval" / "out_of_scope.yaml",
     "out-of-scope (tests)": ROOT / "tests" / "assistant" / "data" / "out_of_scope.yaml",
 }

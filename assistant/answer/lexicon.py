@@ -57,14 +57,15 @@ _SELLER_SIDE = re.compile(r"买家|顾客|客户|粉丝|用户|消费者|客人|
 _SHOP_WORDS = re.compile(r"发货|发出|差评|被骂|店铺|小店|商品|直播间的单")  # "我的快递发货慢被骂了" is a shop's
 _ROLE = re.compile(r"(?:作为|我是|我只是)(?:一[个名]|个)?(?:买家|消费者|观众|顾客)")
 # Not a seller either: applying for a job ("想去直播公司应聘主播"), gossip about famous streamers' takings or
-# names ("带货一哥一场进账上亿", "那个女主播叫啥"), a viewer in someone else's room ("我在别人直播间连麦被录屏");
+# names ("带货一哥一场进账上亿", "那个女主播叫啥"), a viewer in someone else's room ("我在别人直播间连麦被录屏")
+# or asking for a song's name ("直播间里放的那首背景音乐叫啥");
 # and, unless buyers are the subject, one's own skin after using a product ("那个面霜我用了脸过敏") or being told
 # to pay privately ("主播让我私下转账"; "顾客让我私下转账" is a seller's question).
 _NOT_SELLING = re.compile(
     r"应聘|求职|投简历|去面试|面试官"
     r"|(?:一哥|一姐|头部主播|大主播|顶流|网红|明星)[^，,。？?！!]{0,10}(?:进账|收入|赚了|挣了|赚多少|挣多少|身价|年薪|真名|叫啥|叫什么)"
     r"|主播(?:真名|本名)|(?:那个|这个)[男女]?主播叫(?:啥|什么)|主播[^？?]{0,20}[她他]叫(?:啥|什么)"
-    r"|我在别人(?:的)?直播间"
+    r"|我在别人(?:的)?直播间|(?:那首|这首)[^，,。？?]{0,8}(?:歌|音乐|曲子)?叫(?:啥|什么)"
 )
 _OWN_REACTION = re.compile(
     r"我(?:用了|吃了|抹了|涂了|擦了|戴了|穿了)[^，,。？?！!]{0,6}(?:过敏|长痘|烂脸|拉肚子|不舒服|发红|起疹|红肿|刺痛|发痒)"

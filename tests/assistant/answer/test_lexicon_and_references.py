@@ -134,7 +134,8 @@ def test_a_pronoun_anywhere_marks_a_reference_to_the_conversation(question, mark
     ("那个带货一哥一年收入多少", True), ("顾客说用了脸过敏要退款怎么回", False),
     ("招主播面试的时候问什么", False), ("大主播都是怎么排品的", False),
     ("群里的主播让我私下转账，靠谱吗", True), ("我在别人直播间连麦被录屏了", True),
-    ("顾客让我私下转账便宜点，能答应吗", False),
+    ("顾客让我私下转账便宜点，能答应吗", False), ("直播间放的那首背景音乐叫啥", True),
+    ("直播间背景音乐放什么不侵权", False),
 ])
 def test_a_question_asked_from_the_shoppers_side_is_told_from_a_sellers(question, shopper):
     assert asked_as_shopper(question) is shopper
