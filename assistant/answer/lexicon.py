@@ -86,9 +86,15 @@ _SELLER_VOICE = re.compile(
 )
 
 
+def perspective(question: str) -> tuple[bool, bool]:
+    """(asked as a shopper, asked in the seller's voice): a shopper's question is never the seller's."""
+    shopper = asked_as_shopper(question)
+    return shopper, not shopper and bool(_SELLER_VOICE.search(question))
+
+
 def asked_as_seller(question: str) -> bool:
     """Whether a question speaks in the seller's voice (their room, audience or operations)."""
-    return bool(_SELLER_VOICE.search(question)) and not asked_as_shopper(question)
+    return perspective(question)[1]
 
 
 def asked_as_shopper(question: str) -> bool:
@@ -228,7 +234,7 @@ class Lexicon:
             elif kind == "foreign":
                 foreign.append(word)
         return LexicalEvidence(tuple(dict.fromkeys(domain)), background, tuple(dict.fromkeys(foreign)), content,
-                               asked_as_shopper(question), asked_as_seller(question))
+                               *perspective(question))
 
 
 _LEXICONS: KeyedCache[Lexicon] = KeyedCache(size=2)

@@ -32,7 +32,7 @@ from playbook.models import Card
 from assistant.answer import suggest
 from assistant.answer.retrieve import OVERVIEW_SECTION, Retrieval
 from assistant.answer.sections import ScoredSection, Section, rank_points, rank_sections
-from assistant.text import card_weights
+from assistant.text import card_document, card_weights
 from assistant.types import Source
 
 MAX_CARDS = 3
@@ -174,9 +174,7 @@ def grey_choices(retrieval: Retrieval, weights) -> tuple[str, ...]:
 
 
 def _uses_any(card: Card | None, terms) -> bool:
-    if card is None:
-        return False
-    text = f"{card.title} {card.summary} {' '.join(card.keywords)} {card.body}".lower()
+    text = card_document(card).lower() if card is not None else ""
     return any(term in text for term in terms)
 
 

@@ -4,15 +4,15 @@ and keeps its in-scope and out-of-scope questions apart (pure: no index)."""
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from assistant.answer.evaluate import load_eval_file
-from tests.support.paths import EVAL_DIR, REPO_ROOT
+from playbook.taxonomy import load_topics
+from tests.support.paths import EVAL_DIR
 
 pytestmark = pytest.mark.pure
 
 ANSWER_SETS = sorted(EVAL_DIR.glob("answers_*.yaml")) + [EVAL_DIR / "scope_calibration.yaml"]
-TOPICS = {t["id"] for t in yaml.safe_load((REPO_ROOT / "playbook" / "topics.yaml").read_text(encoding="utf-8"))["topics"]}
+TOPICS = set(load_topics())
 
 
 @pytest.mark.parametrize("path", ANSWER_SETS, ids=lambda p: p.name)
