@@ -7,7 +7,7 @@
    without the margin feature, and prints both as ``Model(...)`` lines to paste into scope.py, with
    ``out_below`` at the equal error rate of the calibration set (as many of its in-scope questions
    declined as out-of-scope ones answered, in shares; searched in steps of 0.05 log-odds) and
-   ``in_from`` the lowest score above it that at most ``PLAIN_OUT_SHARE`` (2.5%) of the out-of-scope
+   ``in_from`` the lowest score above it that at most ``PLAIN_OUT_SHARE`` (1%) of the out-of-scope
    questions reach (the grey zone between answers with the closest card).
    ``--write-reference`` also re-embeds the calibration questions and the cards' ``questions:`` into
    the shipped reference files.
@@ -27,6 +27,7 @@ import numpy as np
 import yaml
 
 from assistant.answer import scope as scope_model
+from assistant.answer.evaluate import MEASURED_SETS
 from assistant.answer.history import normalise_history
 from assistant.answer.reference import (
     REFERENCE_FILE,
@@ -43,20 +44,7 @@ from index.api import embed_questions, ensure_index
 from settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKS = [
-    ROOT / "eval" / "heldout_questions.yaml",
-    ROOT / "tests" / "index" / "data" / "paraphrase_questions.yaml",
-    ROOT / "eval" / "answers_heldout.yaml",
-    ROOT / "eval" / "answers_fresh.yaml",
-    ROOT / "eval" / "answers_blind3.yaml",
-    ROOT / "eval" / "answers_blind4.yaml",
-    ROOT / "eval" / "answers_blind5.yaml",
-    ROOT / "eval" / "answers_final.yaml",
-    ROOT / "eval" / "answers_blind.yaml",
-    ROOT / "eval" / "answers_blind2.yaml",
-    ROOT / "eval" / "out_of_scope.yaml",
-    ROOT / "eval" / "dev_questions.yaml",
-]
+CHECKS = list(MEASURED_SETS.values())
 FEATURES = scope_model.FEATURES
 
 
@@ -83,7 +71,7 @@ def _fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 20000) -> 
 
 # A plain answer (grade ``in``, no "closest card" caveat) goes to at most this share of the calibration
 # set's out-of-scope questions: ``in_from`` is the lowest score (steps of 0.05) that keeps to it.
-PLAIN_OUT_SHARE = 0.025
+PLAIN_OUT_SHARE = 0.01
 
 
 def _thresholds(low: float, high: float) -> np.ndarray:

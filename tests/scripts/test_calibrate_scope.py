@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scripts.calibrate_scope import equal_error_threshold, plain_answer_threshold
+from scripts.calibrate_scope import PLAIN_OUT_SHARE, equal_error_threshold, plain_answer_threshold
 
 pytestmark = pytest.mark.pure
 
@@ -19,7 +19,8 @@ def test_the_refusal_line_sits_where_both_error_shares_meet():
 
 
 def test_the_plain_answer_line_lets_through_at_most_the_share_of_out_of_scope_questions():
-    scores_out = np.linspace(-3.0, 3.0, 200)  # 1 in 40 at or above about 2.85
+    scores_out = np.linspace(-3.0, 3.0, 200)  # 1 in 100 at or above about 2.95
     t = plain_answer_threshold(scores_out, above=0.0)
-    assert np.mean(scores_out >= t) <= 0.025 < np.mean(scores_out >= t - 0.05)
+    assert np.mean(scores_out >= t) <= PLAIN_OUT_SHARE < np.mean(scores_out >= t - 0.05)
+    assert plain_answer_threshold(scores_out, above=0.0, share=0.025) < t  # a larger share, a lower line
     assert plain_answer_threshold(np.full(10, -1.0), above=0.5) == 0.5  # never below the refusal line

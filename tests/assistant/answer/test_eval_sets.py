@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.evaluate import load_eval_file
+from assistant.answer.evaluate import MEASURED_SETS, load_eval_file
 from playbook.taxonomy import load_topics
 from tests.support.paths import EVAL_DIR
 
@@ -33,3 +33,10 @@ def test_the_blind_sets_do_not_repeat_each_other():
         for item in load_eval_file(path):
             assert item["q"] not in seen, f"{item['q']!r} in {path.name} and {seen.get(item['q'])}"
             seen[item["q"]] = path.name
+
+
+def test_every_answer_set_is_measured_and_every_measured_set_exists():
+    measured = set(MEASURED_SETS.values())
+    missing = [p.name for p in EVAL_DIR.glob("answers_*.yaml") if p not in measured]
+    assert not missing, f"add to assistant.answer.evaluate.MEASURED_SETS: {missing}"
+    assert all(p.exists() for p in measured), [str(p) for p in measured if not p.exists()]

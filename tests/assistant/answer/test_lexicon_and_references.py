@@ -136,6 +136,10 @@ def test_a_pronoun_anywhere_marks_a_reference_to_the_conversation(question, mark
     ("群里的主播让我私下转账，靠谱吗", True), ("我在别人直播间连麦被录屏了", True),
     ("顾客让我私下转账便宜点，能答应吗", False), ("直播间放的那首背景音乐叫啥", True),
     ("直播间背景音乐放什么不侵权", False),
+    ("在直播间买的鞋十天没发货 我怎么找客服退款", True), ("顾客找客服退款 客服该怎么回", False),
+    ("网店买的饼干过期了 咋投诉这家店铺", True), ("被顾客投诉了怎么处理", False),
+    ("想找份主播助理的活 去哪找", True), ("找个做活动的场控要多少钱", False),
+    ("去传媒公司做主播靠谱吗", True), ("招来的新主播怎么带", False),
 ])
 def test_a_question_asked_from_the_shoppers_side_is_told_from_a_sellers(question, shopper):
     assert asked_as_shopper(question) is shopper

@@ -10,7 +10,7 @@ from assistant.answer import suggest
 from assistant.answer.evaluate import EvalFileError, load_eval_file, summarise
 from assistant.answer.lexicon import LexicalEvidence
 from assistant.answer.retrieve import resolve_pronouns, split_parts
-from assistant.answer.scope import MODELS, ScopeEvidence
+from assistant.answer.scope import FOLLOWUP_BELOW, MODELS, ScopeEvidence
 from assistant.text import TermWeights
 from pathlib import Path
 
@@ -149,7 +149,7 @@ def test_a_carried_follow_up_is_never_below_grey_unless_far_below_the_line():
                                lexical=LexicalEvidence(("承接",), 4.0, (), 2))
     assert weak.score < model.out_below and weak.grade == "out"
     carried = dataclasses.replace(weak, followup=True)
-    assert carried.grade == ("grey" if weak.score >= model.out_below - 1.5 else "out")
+    assert carried.grade == ("grey" if weak.score >= model.out_below - FOLLOWUP_BELOW else "out")
     far = dataclasses.replace(carried, lexical=LexicalEvidence((), 0.0, ("股票", "开户"), 2), margin=-0.03)
     assert far.grade == "out" and carried.to_json()["followup"] is True
 
